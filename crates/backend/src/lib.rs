@@ -1,0 +1,1 @@
+//! The Baton reference sync backend.
