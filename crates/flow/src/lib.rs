@@ -6,8 +6,11 @@
 //! of the HTTP contract and one implementation of every rule.
 
 pub mod api;
+mod graph;
+pub mod limits;
 pub mod model;
 pub mod problem;
+pub mod schedule;
 pub mod validate;
 
 pub use api::*;
