@@ -90,6 +90,31 @@ impl<'a> StepGraph<'a> {
         (order.len() == self.len()).then_some(order)
     }
 
+    /// One cycle per strongly connected component of two or more steps: the
+    /// shortest cycle through the component's first step in flow order,
+    /// listed in the order the triggers pass it. Cycles come in the order of
+    /// their first steps. Each comes with its component's size.
+    pub fn cycles(&self, components: &[Vec<usize>]) -> Vec<(Vec<usize>, usize)> {
+        let mut inside = vec![false; self.len()];
+        let mut found = Vec::new();
+
+        for component in components.iter().filter(|component| component.len() > 1) {
+            for &node in component {
+                inside[node] = true;
+            }
+            let start = component.iter().copied().min();
+            if let Some(cycle) = start.and_then(|start| self.cycle_through(start, |node| inside[node])) {
+                found.push((cycle, component.len()));
+            }
+            for &node in component {
+                inside[node] = false;
+            }
+        }
+
+        found.sort_by_key(|(cycle, _)| cycle.first().copied());
+        found
+    }
+
     /// The shortest cycle through `start` whose steps all satisfy `inside`,
     /// in the order the triggers pass them, starting at `start`.
     pub fn cycle_through(&self, start: usize, inside: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
@@ -109,22 +134,6 @@ impl<'a> StepGraph<'a> {
         }
         None
     }
-
-    /// Whether `to` can be reached from `from` along triggers (a path of at
-    /// least one trigger).
-    pub fn reaches(&self, from: usize, to: usize) -> bool {
-        let mut seen = vec![false; self.len()];
-        let mut stack = self.succ[from].clone();
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            if !std::mem::replace(&mut seen[node], true) {
-                stack.extend_from_slice(&self.succ[node]);
-            }
-        }
-        false
-    }
 }
 
 /// Follows `parent` links from `end` back to the search's start.
@@ -137,4 +146,41 @@ fn path_back(parent: &HashMap<usize, usize>, end: usize) -> Vec<usize> {
     }
     path.reverse();
     path
+}
+
+/// The shortest path from `start` to `goal` (both included, at least one
+/// edge) over the edges that `usable(from, to)` accepts.
+pub(crate) fn shortest_path(
+    succ: &[Vec<usize>],
+    start: usize,
+    goal: usize,
+    usable: impl Fn(usize, usize) -> bool,
+) -> Option<Vec<usize>> {
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let mut queue = VecDeque::from([start]);
+
+    while let Some(node) = queue.pop_front() {
+        for &next in &succ[node] {
+            if !usable(node, next) || next == start || parent.contains_key(&next) {
+                continue;
+            }
+            parent.insert(next, node);
+            if next == goal {
+                return Some(path_back(&parent, goal));
+            }
+            queue.push_back(next);
+        }
+    }
+    None
+}
+
+/// The longest-path level of each step: 0 for a step with no upstream
+/// step, else one more than its highest upstream step. `order` must be a
+/// topological order of `pred`'s graph.
+pub(crate) fn longest_path_levels(pred: &[Vec<usize>], order: &[usize]) -> Vec<usize> {
+    let mut level = vec![0; pred.len()];
+    for &node in order {
+        level[node] = pred[node].iter().map(|&p| level[p] + 1).max().unwrap_or(0);
+    }
+    level
 }

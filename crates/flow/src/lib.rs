@@ -6,9 +6,11 @@
 //! of the HTTP contract and one implementation of every rule.
 
 pub mod api;
+pub mod connect;
 mod graph;
 pub mod limits;
 pub mod model;
+pub mod plan;
 pub mod problem;
 pub mod schedule;
 pub mod validate;

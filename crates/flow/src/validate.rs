@@ -237,22 +237,7 @@ fn check_duplicate_triggers(flow: &Flow, problems: &mut Vec<Problem>) {
 /// through the component's first step in flow order. Fixing it may leave
 /// another cycle in the same component, which the next validation reports.
 fn check_cycles(flow: &Flow, graph: &StepGraph, components: &[Vec<usize>], problems: &mut Vec<Problem>) {
-    let mut found: Vec<(usize, Vec<usize>, usize)> = Vec::new();
-    for component in components.iter().filter(|component| component.len() > 1) {
-        let Some(&start) = component.iter().min() else {
-            continue;
-        };
-        let mut inside = vec![false; graph.len()];
-        for &node in component {
-            inside[node] = true;
-        }
-        if let Some(cycle) = graph.cycle_through(start, |node| inside[node]) {
-            found.push((start, cycle, component.len()));
-        }
-    }
-    found.sort_by_key(|(start, _, _)| *start);
-
-    for (_, cycle, component_size) in found {
+    for (cycle, component_size) in graph.cycles(components) {
         let ids: Vec<String> = cycle.iter().map(|&i| flow.steps[i].id.clone()).collect();
         let triggers = (0..ids.len())
             .map(|k| TriggerRef { from: ids[k].clone(), to: ids[(k + 1) % ids.len()].clone() })
