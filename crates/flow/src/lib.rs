@@ -6,8 +6,13 @@
 //! of the HTTP contract and one implementation of every rule.
 
 pub mod api;
+pub mod codec;
 pub mod connect;
+pub mod diff;
+pub mod edit;
 mod graph;
+pub mod json;
+pub mod layout;
 pub mod limits;
 pub mod model;
 pub mod plan;
