@@ -7,7 +7,9 @@
 //! could lead back: in a flow without cycles, a path from `to` back to
 //! `from` can only pass steps ranked at or before `from`.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::graph::StepGraph;
 use crate::model::{Flow, StepId};

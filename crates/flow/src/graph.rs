@@ -6,7 +6,9 @@
 //! validation reports those separately, and every other rule reasons about
 //! the well-formed part of the graph.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -15,6 +17,10 @@ use crate::model::Flow;
 pub(crate) struct StepGraph<'a> {
     /// Index of each step id's first occurrence; later duplicates get no edges.
     pub index: HashMap<&'a str, usize>,
+    /// Whether each step is the first with its id.
+    pub first: Vec<bool>,
+    /// The step index of each trigger's two ends, `None` for an unknown step.
+    pub trigger_ends: Vec<(Option<usize>, Option<usize>)>,
     pub succ: Vec<Vec<usize>>,
     pub pred: Vec<Vec<usize>>,
 }
@@ -23,18 +29,25 @@ impl<'a> StepGraph<'a> {
     pub fn new(flow: &'a Flow) -> Self {
         let count = flow.steps.len();
         let mut index = HashMap::with_capacity(count);
+        let mut first = vec![false; count];
         for (i, step) in flow.steps.iter().enumerate() {
-            index.entry(step.id.as_str()).or_insert(i);
+            index.entry(step.id.as_str()).or_insert_with(|| {
+                first[i] = true;
+                i
+            });
         }
 
         let mut succ = vec![Vec::new(); count];
         let mut pred = vec![Vec::new(); count];
+        let trigger_ends: Vec<(Option<usize>, Option<usize>)> = flow
+            .triggers
+            .iter()
+            .map(|trigger| (index.get(trigger.from.as_str()).copied(), index.get(trigger.to.as_str()).copied()))
+            .collect();
+
         let mut seen = HashSet::with_capacity(flow.triggers.len());
-        for trigger in &flow.triggers {
-            let (Some(&from), Some(&to)) = (
-                index.get(trigger.from.as_str()),
-                index.get(trigger.to.as_str()),
-            ) else {
+        for &ends in &trigger_ends {
+            let (Some(from), Some(to)) = ends else {
                 continue;
             };
             if from == to || !seen.insert((from, to)) {
@@ -44,7 +57,7 @@ impl<'a> StepGraph<'a> {
             pred[to].push(from);
         }
 
-        StepGraph { index, succ, pred }
+        StepGraph { index, first, trigger_ends, succ, pred }
     }
 
     pub fn len(&self) -> usize {

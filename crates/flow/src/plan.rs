@@ -179,7 +179,7 @@ fn lookup_pairs<'a>(
     graph: &StepGraph,
     catalog: &HashMap<&str, &'a Sync>,
 ) -> Vec<(usize, &'a crate::model::Lookup, usize)> {
-    let first = |i: usize| graph.index.get(flow.steps[i].id.as_str()) == Some(&i);
+    let first = |i: usize| graph.first[i];
     let sync_of = |i: usize| catalog.get(flow.steps[i].sync_id.as_str()).copied();
 
     let mut writers: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
