@@ -1,1 +1,3 @@
 //! The Baton reference sync backend.
+
+pub mod engine;
