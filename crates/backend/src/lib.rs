@@ -2,6 +2,7 @@
 //! serves the HTTP contract under `/api/v1`, plus a built dashboard.
 
 pub mod config;
+pub mod engine;
 pub mod error;
 mod routes;
 
