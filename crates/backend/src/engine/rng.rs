@@ -1,0 +1,1 @@
+//! Deterministic pseudo-random numbers for the demo data.

@@ -1,0 +1,1 @@
+//! SQLite helpers shared by the catalog, the demo data and sync runs.

@@ -1,0 +1,52 @@
+//! Health, the JSON 404 under /api, and the dashboard with its deep links.
+
+mod common;
+
+use common::Server;
+use serde_json::Value;
+
+#[tokio::test]
+async fn health_without_token() {
+    let server = Server::start(&[]).await;
+
+    let response = server.client.get(server.url("/api/v1/health")).send().await.unwrap();
+
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn unknown_api_path_is_json_404() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html>baton</html>").unwrap();
+    let server = Server::start(&["--dist", &dist.path().display().to_string()]).await;
+
+    for path in ["/api/v1/nothing", "/api/v2/health", "/api"] {
+        let response = server.client.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn deep_link_gets_index_html() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html>baton</html>").unwrap();
+    std::fs::write(dist.path().join("app.js"), "console.log(1)").unwrap();
+    let server = Server::start(&["--dist", &dist.path().display().to_string()]).await;
+
+    let deep = server.client.get(server.url("/flows/abc")).send().await.unwrap();
+    assert_eq!(deep.status(), 200);
+    assert_eq!(deep.text().await.unwrap(), "<html>baton</html>");
+
+    let file = server.client.get(server.url("/app.js")).send().await.unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.text().await.unwrap(), "console.log(1)");
+
+    let root = server.client.get(server.url("/")).send().await.unwrap();
+    assert_eq!(root.status(), 200);
+    assert_eq!(root.text().await.unwrap(), "<html>baton</html>");
+}
