@@ -134,18 +134,21 @@ pub fn StatusIndicator() -> impl IntoView {
 pub fn StatusBanner() -> impl IntoView {
     let context = use_status();
     move || {
-        let (title, message) = match context.status.get() {
-            BackendStatus::Unreachable(message) => ("Baton cannot reach the backend", message),
-            BackendStatus::Failed(message) => ("The backend is not working", message),
+        let (class, title, message) = match context.status.get() {
+            BackendStatus::Unreachable(message) => ("banner banner-error", "Baton cannot reach the backend", message),
+            BackendStatus::Failed(message) => ("banner banner-error", "The backend is not working", message),
             BackendStatus::Healthy { identity: Identity::NoToken, .. } => (
+                "banner banner-notice",
                 "No token set",
-                "Paste a token in Settings to read flows and runs. `make demo` prints an editor and a viewer token.".to_string(),
+                "Paste a token in Settings to read flows and runs. The demo backend prints an editor and a viewer token when it starts.".to_string(),
             ),
-            BackendStatus::Healthy { identity: Identity::Rejected(message), .. } => ("The backend rejected the token", message),
+            BackendStatus::Healthy { identity: Identity::Rejected(message), .. } => {
+                ("banner banner-error", "The backend rejected the token", message)
+            }
             _ => return None,
         };
         Some(view! {
-            <div class="banner banner-error" role="alert" data-testid="status-banner">
+            <div class=class role="alert" data-testid="status-banner">
                 <strong>{title}</strong>
                 <span>{message}</span>
                 <button type="button" class="button" on:click=move |_| context.check_now()>"Check again"</button>
