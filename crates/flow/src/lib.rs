@@ -6,6 +6,7 @@
 //! of the HTTP contract and one implementation of every rule.
 
 pub mod api;
+pub mod geometry;
 pub mod model;
 pub mod problem;
 pub mod validate;
