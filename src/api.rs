@@ -62,6 +62,68 @@ pub async fn get_json<T: DeserializeOwned>(settings: &Settings, path: &str) -> R
     decode(response, &url).await
 }
 
+/// A decoded response with the version its `ETag` header carries.
+#[derive(Debug, Clone)]
+pub struct Versioned<T> {
+    pub value: T,
+    pub etag: Option<String>,
+}
+
+/// `GET` a path and keep its `ETag`, for a later conditional save.
+pub async fn get_versioned<T: DeserializeOwned>(settings: &Settings, path: &str) -> Result<Versioned<T>, ApiError> {
+    let url = url(settings, path);
+    let response = send_cancellable(authorize(Request::get(&url), settings), &url).await?;
+    let etag = response.headers().get("ETag");
+    Ok(Versioned { value: decode(response, &url).await?, etag })
+}
+
+/// The HTTP methods that send a JSON body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Post,
+    Put,
+}
+
+/// Send `body` as JSON with `method`, with `If-Match` when given, and decode
+/// the JSON response and its `ETag`.
+pub async fn send_json<B, T>(
+    settings: &Settings,
+    method: Method,
+    path: &str,
+    body: &B,
+    if_match: Option<&str>,
+) -> Result<Versioned<T>, ApiError>
+where
+    B: serde::Serialize,
+    T: DeserializeOwned,
+{
+    let url = url(settings, path);
+    let builder = match method {
+        Method::Post => Request::post(&url),
+        Method::Put => Request::put(&url),
+    };
+    let mut builder = authorize(builder, settings).header("Content-Type", "application/json");
+    if let Some(etag) = if_match {
+        builder = builder.header("If-Match", etag);
+    }
+    let text = serde_json::to_string(body).map_err(|error| ApiError::Invalid { url: url.clone(), reason: error.to_string() })?;
+
+    let request = builder.body(text).map_err(|error| ApiError::Invalid { url: url.clone(), reason: error.to_string() })?;
+    let response = request.send().await.map_err(|error| ApiError::Unreachable { url: url.clone(), reason: error.to_string() })?;
+    let etag = response.headers().get("ETag");
+    Ok(Versioned { value: decode(response, &url).await?, etag })
+}
+
+/// `DELETE` a path; success carries no body.
+pub async fn delete(settings: &Settings, path: &str) -> Result<(), ApiError> {
+    let url = url(settings, path);
+    let response = send_cancellable(authorize(Request::delete(&url), settings), &url).await?;
+    if (200..300).contains(&response.status()) {
+        return Ok(());
+    }
+    decode::<serde_json::Value>(response, &url).await.map(|_| ())
+}
+
 fn authorize(builder: RequestBuilder, settings: &Settings) -> RequestBuilder {
     if settings.token.is_empty() {
         builder
