@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{FlowPage, FlowsPage, NotFoundPage, SettingsPage, SyncsPage};
+use crate::pages::{EditorPage, FlowsPage, NotFoundPage, SettingsPage, SyncsPage};
 use crate::settings::SettingsContext;
 use crate::status::{provide_status, StatusBanner, StatusIndicator};
 
@@ -32,7 +32,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=FlowsPage/>
                     <Route path=path!("/flows") view=FlowsPage/>
-                    <Route path=path!("/flows/:flow_id") view=FlowPage/>
+                    <Route path=path!("/flows/:flow_id") view=EditorPage/>
                     <Route path=path!("/syncs") view=SyncsPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>

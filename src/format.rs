@@ -26,3 +26,13 @@ pub fn relative_time(at: DateTime<Utc>) -> String {
         s => format!("{} days ago", s / 86_400),
     }
 }
+
+/// A duration in human form: "850 ms", "12.4 s", "3 min 20 s", "1 h 5 min".
+pub fn duration_ms(ms: u64) -> String {
+    match ms {
+        ms if ms < 1_000 => format!("{ms} ms"),
+        ms if ms < 60_000 => format!("{:.1} s", ms as f64 / 1000.0),
+        ms if ms < 3_600_000 => format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000),
+        ms => format!("{} h {} min", ms / 3_600_000, (ms % 3_600_000) / 60_000),
+    }
+}

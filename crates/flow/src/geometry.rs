@@ -171,6 +171,17 @@ pub fn steps_in(flow: &Flow, area: Rect, margin: f64) -> Vec<usize> {
         .collect()
 }
 
+/// The index of the topmost step whose box contains `point`, if any. Later
+/// steps are drawn on top, so they win.
+pub fn step_at(flow: &Flow, point: Position) -> Option<usize> {
+    flow.steps.iter().rposition(|step| step_rect(step).contains(point))
+}
+
+/// Ids of the steps whose box meets `area`, for box selection.
+pub fn steps_meeting(flow: &Flow, area: Rect) -> Vec<crate::model::StepId> {
+    flow.steps.iter().filter(|step| step_rect(step).intersects(&area)).map(|step| step.id.clone()).collect()
+}
+
 /// A position for a new step near `wanted` whose box overlaps no other step:
 /// the first free slot scanning down from `wanted`, then in the next columns.
 pub fn free_position(flow: &Flow, wanted: Position) -> Position {
@@ -271,6 +282,15 @@ mod tests {
         for other in &flow.steps {
             assert!(!step_rect(other).intersects(&step_rect(&placed)), "overlaps {}", other.id);
         }
+    }
+
+    #[test]
+    fn step_at_prefers_topmost() {
+        let flow = Flow { steps: vec![step("under", 0.0, 0.0), step("over", 100.0, 10.0)], ..Flow::default() };
+
+        assert_eq!(step_at(&flow, Position { x: 150.0, y: 30.0 }), Some(1));
+        assert_eq!(step_at(&flow, Position { x: 10.0, y: 30.0 }), Some(0));
+        assert_eq!(step_at(&flow, Position { x: -10.0, y: 30.0 }), None);
     }
 
     #[test]
