@@ -13,6 +13,7 @@ mod error;
 mod rng;
 mod run;
 mod sqlite;
+mod writer;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
