@@ -168,6 +168,21 @@ fn demo_catalog_loads() {
     }
 }
 
+#[test]
+fn demo_volumes_sync_in_order() {
+    let dir = TempDir::new().expect("temp dir");
+    let size = DemoSize::demo();
+    create_demo(dir.path(), size).expect("create demo");
+    write_catalog(dir.path(), &without_latency(DEMO_CATALOG));
+
+    let accounts = run(dir.path(), "crm_accounts").expect("account sync");
+    let contacts = run(dir.path(), "crm_contacts").expect("contact sync");
+
+    assert!(size.accounts >= 1_000 && size.contacts >= 10_000 && size.events >= 10_000);
+    assert_eq!(accounts.records, counts(size.accounts.into(), size.accounts.into(), 0, 0, 0));
+    assert_eq!(contacts.records, counts(size.contacts.into(), size.contacts.into(), 0, 0, 0));
+}
+
 // The race that a flow removes
 
 #[test]
@@ -455,11 +470,79 @@ fn query_without_key_is_an_error() {
     assert!(matches!(error, EngineError::MissingColumn { ref column, role: "key", .. } if column == "id"), "{error:?}");
 }
 
+#[test]
+fn parallel_syncs_share_a_destination() {
+    let dir = demo_dir();
+    small_batches(dir.path());
+    let catalog = Catalog::load(dir.path()).expect("load catalog");
+
+    let (accounts, contacts) = std::thread::scope(|scope| {
+        let accounts = scope.spawn(|| run_sync(dir.path(), &catalog, "crm_accounts", &Control::default()));
+        let contacts = scope.spawn(|| run_sync(dir.path(), &catalog, "crm_contacts", &Control::default()));
+        (accounts.join().expect("account thread"), contacts.join().expect("contact thread"))
+    });
+
+    let accounts = accounts.expect("account sync");
+    let contacts = contacts.expect("contact sync");
+    assert_eq!(accounts.records.inserted, u64::from(DemoSize::small().accounts));
+    assert_eq!(contacts.records.processed, u64::from(DemoSize::small().contacts));
+    assert_eq!(
+        contacts.records.inserted + contacts.records.failed,
+        contacts.records.processed,
+        "each contact is either written or rejected, whichever sync went first"
+    );
+}
+
+#[test]
+fn control_crosses_threads() {
+    fn assert_send_sync<T: Send + std::marker::Sync>() {}
+    assert_send_sync::<Control>();
+    assert_send_sync::<Catalog>();
+    assert_send_sync::<EngineError>();
+}
+
+#[test]
+fn duplicate_query_column_is_an_error() {
+    let dir = demo_dir();
+    let catalog = without_latency(DEMO_CATALOG).replace(
+        "SELECT account_id AS id, health_score",
+        "SELECT account_id AS id, health_score, health_score",
+    );
+    write_catalog(dir.path(), &catalog);
+
+    let error = run(dir.path(), "crm_account_health").expect_err("duplicate column");
+
+    assert!(matches!(error, EngineError::DuplicateColumn { ref column, .. } if column == "health_score"), "{error:?}");
+}
+
 // Catalog checks
 
 fn load_error(dir: &Path, catalog: &str) -> EngineError {
     write_catalog(dir, catalog);
     Catalog::load(dir).expect_err("invalid catalog")
+}
+
+#[test]
+fn catalog_rejects_empty_query() {
+    let dir = demo_dir();
+    let catalog = format!(
+        "{DEMO_CATALOG}
+[[syncs]]
+id = \"crm_blank\"
+label = \"Blank query\"
+source = \"warehouse\"
+query = \"  \"
+destination = \"crm\"
+object = \"account\"
+key = \"id\"
+operation = \"upsert\"
+"
+    );
+
+    let error = load_error(dir.path(), &catalog);
+
+    assert!(matches!(error, EngineError::InvalidCatalog { .. }), "{error:?}");
+    assert!(error.to_string().contains("sync `crm_blank` has an empty query"), "{error}");
 }
 
 #[test]

@@ -109,7 +109,7 @@ impl Catalog {
             catalog.add_connection(data_dir, &path, entry)?;
         }
         for entry in file.syncs {
-            catalog.add_sync(entry)?;
+            catalog.add_sync(&path, entry)?;
         }
         Ok(catalog)
     }
@@ -165,7 +165,8 @@ impl Catalog {
         Ok(())
     }
 
-    fn add_sync(&mut self, entry: SyncEntry) -> Result<(), EngineError> {
+    fn add_sync(&mut self, catalog_path: &Path, entry: SyncEntry) -> Result<(), EngineError> {
+        check_sync_text(catalog_path, &entry)?;
         if self.sync(&entry.id).is_some() {
             return Err(EngineError::DuplicateId {
                 kind: "sync",
@@ -273,6 +274,10 @@ fn connection_settings(
         message,
     };
 
+    if entry.id.trim().is_empty() {
+        return Err(invalid(format!("connection `{}` has an empty id; give it an id", entry.name)));
+    }
+
     let is_destination = entry.kind == ConnectionKind::Destination;
     if !is_destination && (entry.batch_size.is_some() || entry.batch_latency_ms.is_some()) {
         return Err(invalid(format!(
@@ -294,6 +299,20 @@ fn connection_settings(
         batch_size,
         batch_latency: Duration::from_millis(entry.batch_latency_ms.unwrap_or(0)),
         fields: HashMap::new(),
+    })
+}
+
+fn check_sync_text(catalog_path: &Path, entry: &SyncEntry) -> Result<(), EngineError> {
+    let message = if entry.id.trim().is_empty() {
+        format!("the sync labelled `{}` has an empty id; give it an id", entry.label)
+    } else if entry.query.trim().is_empty() {
+        format!("sync `{}` has an empty query; give it the SQL that reads its records", entry.id)
+    } else {
+        return Ok(());
+    };
+    Err(EngineError::InvalidCatalog {
+        path: catalog_path.to_path_buf(),
+        message,
     })
 }
 

@@ -77,6 +77,9 @@ pub enum EngineError {
         object: String,
     },
 
+    #[error("sync `{sync_id}`: the source query returns column `{column}` twice; keep one or rename the other with AS")]
+    DuplicateColumn { sync_id: String, column: String },
+
     #[error("sync `{sync_id}`: the source query does not return the {role} `{column}`; add it to the query")]
     MissingColumn {
         sync_id: String,

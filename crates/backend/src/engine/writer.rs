@@ -59,7 +59,13 @@ impl<'db> ObjectWriter<'db> {
         };
 
         let fields = sqlite::columns(db, object).map_err(destination_error)?;
-        for column in columns {
+        for (index, column) in columns.iter().enumerate() {
+            if columns[..index].contains(column) {
+                return Err(EngineError::DuplicateColumn {
+                    sync_id: sync.id.clone(),
+                    column: column.clone(),
+                });
+            }
             if !fields.iter().any(|field| &field.name == column) {
                 return Err(EngineError::UnmappedColumn {
                     sync_id: sync.id.clone(),
