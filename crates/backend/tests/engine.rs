@@ -47,7 +47,8 @@ fn run(data_dir: &Path, sync_id: &str) -> Result<SyncOutcome, EngineError> {
 
 fn count(data_dir: &Path, file: &str, sql: &str) -> u64 {
     let db = Db::open(data_dir.join(file)).expect("open file");
-    db.query_row(sql, [], |row| row.get(0)).expect("count query")
+    db.query_row(sql, [], |row| row.get(0))
+        .expect("count query")
 }
 
 fn execute(data_dir: &Path, file: &str, sql: &str) {
@@ -82,7 +83,11 @@ fn demo_creates_requested_volumes() {
         ("events", size.events),
     ];
     for (table, expected) in tables {
-        let rows = count(dir.path(), "warehouse.sqlite", &format!("SELECT count(*) FROM {table}"));
+        let rows = count(
+            dir.path(),
+            "warehouse.sqlite",
+            &format!("SELECT count(*) FROM {table}"),
+        );
         assert_eq!(rows, u64::from(expected), "rows in warehouse table {table}");
     }
 }
@@ -125,9 +130,16 @@ fn demo_second_call_keeps_data() {
     let created = create_demo(dir.path(), DemoSize::small()).expect("second call");
 
     assert!(!created, "the second call reports that it did nothing");
-    assert_eq!(count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account"), accounts);
+    assert_eq!(
+        count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account"),
+        accounts
+    );
     let catalog = std::fs::read_to_string(dir.path().join(CATALOG_FILE)).expect("catalog");
-    assert_eq!(catalog, without_latency(DEMO_CATALOG), "the catalog is not rewritten");
+    assert_eq!(
+        catalog,
+        without_latency(DEMO_CATALOG),
+        "the catalog is not rewritten"
+    );
 }
 
 #[test]
@@ -137,9 +149,15 @@ fn demo_refuses_incomplete_dir() {
 
     let error = create_demo(dir.path(), DemoSize::small()).expect_err("incomplete dir");
 
-    assert!(matches!(error, EngineError::IncompleteDemo { .. }), "{error:?}");
+    assert!(
+        matches!(error, EngineError::IncompleteDemo { .. }),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("billing.sqlite"), "{error}");
-    assert!(!dir.path().join("billing.sqlite").exists(), "nothing is recreated");
+    assert!(
+        !dir.path().join("billing.sqlite").exists(),
+        "nothing is recreated"
+    );
 }
 
 #[test]
@@ -153,7 +171,9 @@ fn demo_catalog_loads() {
     let crm = catalog.connection("crm").expect("crm connection");
     assert_eq!(crm.kind, ConnectionKind::Destination);
     assert_eq!(crm.objects, ["account", "contact", "deal"]);
-    let warehouse = catalog.connection("warehouse").expect("warehouse connection");
+    let warehouse = catalog
+        .connection("warehouse")
+        .expect("warehouse connection");
     assert_eq!(warehouse.objects.len(), 7);
 
     assert_eq!(catalog.syncs.len(), 10);
@@ -163,8 +183,16 @@ fn demo_catalog_loads() {
     assert_eq!(contacts.lookups[0].object, "account");
     assert!(catalog.syncs.iter().all(|sync| sync.last_run.is_none()));
     let operations: Vec<Operation> = catalog.syncs.iter().map(|sync| sync.operation).collect();
-    for operation in [Operation::Upsert, Operation::Update, Operation::Insert, Operation::Mirror] {
-        assert!(operations.contains(&operation), "the demo covers {operation:?}");
+    for operation in [
+        Operation::Upsert,
+        Operation::Update,
+        Operation::Insert,
+        Operation::Mirror,
+    ] {
+        assert!(
+            operations.contains(&operation),
+            "the demo covers {operation:?}"
+        );
     }
 }
 
@@ -179,8 +207,14 @@ fn demo_volumes_sync_in_order() {
     let contacts = run(dir.path(), "crm_contacts").expect("contact sync");
 
     assert!(size.accounts >= 1_000 && size.contacts >= 10_000 && size.events >= 10_000);
-    assert_eq!(accounts.records, counts(size.accounts.into(), size.accounts.into(), 0, 0, 0));
-    assert_eq!(contacts.records, counts(size.contacts.into(), size.contacts.into(), 0, 0, 0));
+    assert_eq!(
+        accounts.records,
+        counts(size.accounts.into(), size.accounts.into(), 0, 0, 0)
+    );
+    assert_eq!(
+        contacts.records,
+        counts(size.contacts.into(), size.contacts.into(), 0, 0, 0)
+    );
 }
 
 // The race that a flow removes
@@ -188,20 +222,55 @@ fn demo_volumes_sync_in_order() {
 #[test]
 fn contact_sync_alone_rejects_contacts() {
     let dir = demo_dir();
-    let with_account = count(dir.path(), "warehouse.sqlite", "SELECT count(*) FROM contacts WHERE account_id IS NOT NULL");
-    let without_account = count(dir.path(), "warehouse.sqlite", "SELECT count(*) FROM contacts WHERE account_id IS NULL");
+    let with_account = count(
+        dir.path(),
+        "warehouse.sqlite",
+        "SELECT count(*) FROM contacts WHERE account_id IS NOT NULL",
+    );
+    let without_account = count(
+        dir.path(),
+        "warehouse.sqlite",
+        "SELECT count(*) FROM contacts WHERE account_id IS NULL",
+    );
 
     let outcome = run(dir.path(), "crm_contacts").expect("contact sync");
 
     assert!(with_account > 0);
-    assert_eq!(outcome.records, counts(with_account + without_account, without_account, 0, 0, with_account));
+    assert_eq!(
+        outcome.records,
+        counts(
+            with_account + without_account,
+            without_account,
+            0,
+            0,
+            with_account
+        )
+    );
     let sample = &outcome.rejected_samples[0];
     assert!(sample.key.starts_with("con_"), "{sample:?}");
-    assert!(sample.reason.starts_with("account_id 'acc_"), "{}", sample.reason);
-    assert!(sample.reason.ends_with("' not found in crm.account"), "{}", sample.reason);
+    assert!(
+        sample.reason.starts_with("account_id 'acc_"),
+        "{}",
+        sample.reason
+    );
+    assert!(
+        sample.reason.ends_with("' not found in crm.account"),
+        "{}",
+        sample.reason
+    );
     assert_eq!(sample.record["id"], sample.key.as_str());
-    assert!(sample.record["email"].is_string(), "the sample keeps the whole record");
-    assert_eq!(count(dir.path(), "crm.sqlite", "SELECT count(*) FROM contact WHERE account_id IS NOT NULL"), 0);
+    assert!(
+        sample.record["email"].is_string(),
+        "the sample keeps the whole record"
+    );
+    assert_eq!(
+        count(
+            dir.path(),
+            "crm.sqlite",
+            "SELECT count(*) FROM contact WHERE account_id IS NOT NULL"
+        ),
+        0
+    );
 }
 
 #[test]
@@ -217,7 +286,10 @@ fn accounts_first_rejects_no_contacts() {
     assert_eq!(outcome.records, counts(contacts, contacts, 0, 0, 0));
     assert!(outcome.rejected_samples.is_empty());
     assert_eq!(deals.records.failed, 0);
-    assert_eq!(count(dir.path(), "crm.sqlite", "SELECT count(*) FROM contact"), contacts);
+    assert_eq!(
+        count(dir.path(), "crm.sqlite", "SELECT count(*) FROM contact"),
+        contacts
+    );
 }
 
 #[test]
@@ -226,7 +298,10 @@ fn rejected_samples_are_capped() {
 
     let outcome = run(dir.path(), "crm_contacts").expect("contact sync");
 
-    assert!(outcome.records.failed > MAX_REJECTED_SAMPLES as u64, "enough rejections to cap");
+    assert!(
+        outcome.records.failed > MAX_REJECTED_SAMPLES as u64,
+        "enough rejections to cap"
+    );
     assert_eq!(outcome.rejected_samples.len(), MAX_REJECTED_SAMPLES);
 }
 
@@ -238,13 +313,20 @@ fn foreign_keys_reject_without_lookups() {
         "",
     );
     write_catalog(dir.path(), &catalog);
-    let with_account = count(dir.path(), "warehouse.sqlite", "SELECT count(*) FROM contacts WHERE account_id IS NOT NULL");
+    let with_account = count(
+        dir.path(),
+        "warehouse.sqlite",
+        "SELECT count(*) FROM contacts WHERE account_id IS NOT NULL",
+    );
 
     let outcome = run(dir.path(), "crm_contacts").expect("contact sync");
 
     assert_eq!(outcome.records.failed, with_account);
     let reason = &outcome.rejected_samples[0].reason;
-    assert!(reason.contains("crm.contact rejected the record"), "{reason}");
+    assert!(
+        reason.contains("crm.contact rejected the record"),
+        "{reason}"
+    );
     assert!(reason.contains("FOREIGN KEY constraint failed"), "{reason}");
 }
 
@@ -267,13 +349,24 @@ fn upsert_updates_only_changed_records() {
     assert_eq!(first.records, counts(accounts, accounts, 0, 0, 0));
     assert_eq!(unchanged.records, counts(accounts, 0, 0, 0, 0));
     assert_eq!(changed.records, counts(accounts, 0, 1, 0, 0));
-    assert_eq!(count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account WHERE name = 'Renamed Ltd'"), 1);
+    assert_eq!(
+        count(
+            dir.path(),
+            "crm.sqlite",
+            "SELECT count(*) FROM account WHERE name = 'Renamed Ltd'"
+        ),
+        1
+    );
 }
 
 #[test]
 fn update_rejects_missing_keys() {
     let dir = demo_dir();
-    let scored = count(dir.path(), "warehouse.sqlite", "SELECT count(*) FROM accounts WHERE health_score IS NOT NULL");
+    let scored = count(
+        dir.path(),
+        "warehouse.sqlite",
+        "SELECT count(*) FROM accounts WHERE health_score IS NOT NULL",
+    );
 
     let before = run(dir.path(), "crm_account_health").expect("update before accounts");
     run(dir.path(), "crm_accounts").expect("account sync");
@@ -284,7 +377,14 @@ fn update_rejects_missing_keys() {
     assert!(reason.contains("not found in crm.account"), "{reason}");
     assert!(reason.contains("update operation"), "{reason}");
     assert_eq!(after.records, counts(scored, 0, scored, 0, 0));
-    assert_eq!(count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account WHERE health_score IS NOT NULL"), scored);
+    assert_eq!(
+        count(
+            dir.path(),
+            "crm.sqlite",
+            "SELECT count(*) FROM account WHERE health_score IS NOT NULL"
+        ),
+        scored
+    );
 }
 
 #[test]
@@ -313,12 +413,23 @@ fn mirror_deletes_records_gone_from_source() {
     let customers = u64::from(DemoSize::small().customers);
 
     let first = run(dir.path(), "billing_customers").expect("first mirror");
-    execute(dir.path(), "warehouse.sqlite", "DELETE FROM customers WHERE customer_id IN ('cus_00001', 'cus_00002')");
+    execute(
+        dir.path(),
+        "warehouse.sqlite",
+        "DELETE FROM customers WHERE customer_id IN ('cus_00001', 'cus_00002')",
+    );
     let second = run(dir.path(), "billing_customers").expect("second mirror");
 
     assert_eq!(first.records, counts(customers, customers, 0, 0, 0));
     assert_eq!(second.records, counts(customers - 2, 0, 0, 2, 0));
-    assert_eq!(count(dir.path(), "billing.sqlite", "SELECT count(*) FROM customer"), customers - 2);
+    assert_eq!(
+        count(
+            dir.path(),
+            "billing.sqlite",
+            "SELECT count(*) FROM customer"
+        ),
+        customers - 2
+    );
 }
 
 #[test]
@@ -328,8 +439,10 @@ fn mirror_keeps_referenced_records() {
     run(dir.path(), "billing_payments").expect("payment sync");
     let referenced: String = {
         let db = Db::open(dir.path().join("billing.sqlite")).expect("open billing");
-        db.query_row("SELECT customer_id FROM payment LIMIT 1", [], |row| row.get(0))
-            .expect("a paying customer")
+        db.query_row("SELECT customer_id FROM payment LIMIT 1", [], |row| {
+            row.get(0)
+        })
+        .expect("a paying customer")
     };
     execute(
         dir.path(),
@@ -343,7 +456,11 @@ fn mirror_keeps_referenced_records() {
     assert_eq!(outcome.records.failed, 1);
     let sample = &outcome.rejected_samples[0];
     assert_eq!(sample.key, referenced);
-    assert!(sample.reason.contains("still reference"), "{}", sample.reason);
+    assert!(
+        sample.reason.contains("still reference"),
+        "{}",
+        sample.reason
+    );
     assert_eq!(sample.record["id"], referenced.as_str());
 }
 
@@ -354,7 +471,11 @@ fn lookup_resolves_every_field() {
 
     let outcome = run(dir.path(), "crm_deals").expect("deals before contacts");
 
-    let with_contact = count(dir.path(), "warehouse.sqlite", "SELECT count(*) FROM deals WHERE primary_contact_id IS NOT NULL");
+    let with_contact = count(
+        dir.path(),
+        "warehouse.sqlite",
+        "SELECT count(*) FROM deals WHERE primary_contact_id IS NOT NULL",
+    );
     assert!(with_contact > 0);
     assert_eq!(outcome.records.failed, with_contact);
     let reason = &outcome.rejected_samples[0].reason;
@@ -370,10 +491,16 @@ fn missing_source_table_fails_sync() {
 
     let error = run(dir.path(), "crm_opportunities_v2").expect_err("missing table");
 
-    assert!(matches!(error, EngineError::SourceQuery { .. }), "{error:?}");
+    assert!(
+        matches!(error, EngineError::SourceQuery { .. }),
+        "{error:?}"
+    );
     let message = error.to_string();
     assert!(message.contains("crm_opportunities_v2"), "{message}");
-    assert!(message.contains("no such table: opportunities_v2"), "{message}");
+    assert!(
+        message.contains("no such table: opportunities_v2"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -382,7 +509,10 @@ fn unknown_sync_is_an_error() {
 
     let error = run(dir.path(), "crm_leads").expect_err("unknown sync");
 
-    assert!(matches!(error, EngineError::UnknownSync { ref sync_id } if sync_id == "crm_leads"), "{error:?}");
+    assert!(
+        matches!(error, EngineError::UnknownSync { ref sync_id } if sync_id == "crm_leads"),
+        "{error:?}"
+    );
 }
 
 /// The demo catalog with CRM batches of 10 records, for tests that count batches.
@@ -425,11 +555,19 @@ fn cancel_keeps_committed_batches() {
         flag.store(true, Ordering::SeqCst);
     });
 
-    let error = run_sync(dir.path(), &catalog, "crm_accounts", &control).expect_err("cancelled run");
+    let error =
+        run_sync(dir.path(), &catalog, "crm_accounts", &control).expect_err("cancelled run");
 
     assert!(matches!(error, EngineError::Cancelled), "{error:?}");
-    assert_eq!(*reports.lock().expect("progress lock"), 1, "the run stops after the first batch");
-    assert_eq!(count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account"), 10);
+    assert_eq!(
+        *reports.lock().expect("progress lock"),
+        1,
+        "the run stops after the first batch"
+    );
+    assert_eq!(
+        count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account"),
+        10
+    );
 }
 
 #[test]
@@ -439,10 +577,14 @@ fn cancel_before_start_writes_nothing() {
     let control = Control::default();
     control.request_cancel();
 
-    let error = run_sync(dir.path(), &catalog, "crm_accounts", &control).expect_err("cancelled run");
+    let error =
+        run_sync(dir.path(), &catalog, "crm_accounts", &control).expect_err("cancelled run");
 
     assert!(matches!(error, EngineError::Cancelled), "{error:?}");
-    assert_eq!(count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account"), 0);
+    assert_eq!(
+        count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account"),
+        0
+    );
 }
 
 #[test]
@@ -453,7 +595,10 @@ fn unmapped_query_column_is_an_error() {
 
     let error = run(dir.path(), "crm_accounts").expect_err("unmapped column");
 
-    assert!(matches!(error, EngineError::UnmappedColumn { ref column, .. } if column == "company_name"), "{error:?}");
+    assert!(
+        matches!(error, EngineError::UnmappedColumn { ref column, .. } if column == "company_name"),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -467,7 +612,10 @@ fn query_without_key_is_an_error() {
 
     let error = run(dir.path(), "crm_account_health").expect_err("no key");
 
-    assert!(matches!(error, EngineError::MissingColumn { ref column, role: "key", .. } if column == "id"), "{error:?}");
+    assert!(
+        matches!(error, EngineError::MissingColumn { ref column, role: "key", .. } if column == "id"),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -477,15 +625,26 @@ fn parallel_syncs_share_a_destination() {
     let catalog = Catalog::load(dir.path()).expect("load catalog");
 
     let (accounts, contacts) = std::thread::scope(|scope| {
-        let accounts = scope.spawn(|| run_sync(dir.path(), &catalog, "crm_accounts", &Control::default()));
-        let contacts = scope.spawn(|| run_sync(dir.path(), &catalog, "crm_contacts", &Control::default()));
-        (accounts.join().expect("account thread"), contacts.join().expect("contact thread"))
+        let accounts =
+            scope.spawn(|| run_sync(dir.path(), &catalog, "crm_accounts", &Control::default()));
+        let contacts =
+            scope.spawn(|| run_sync(dir.path(), &catalog, "crm_contacts", &Control::default()));
+        (
+            accounts.join().expect("account thread"),
+            contacts.join().expect("contact thread"),
+        )
     });
 
     let accounts = accounts.expect("account sync");
     let contacts = contacts.expect("contact sync");
-    assert_eq!(accounts.records.inserted, u64::from(DemoSize::small().accounts));
-    assert_eq!(contacts.records.processed, u64::from(DemoSize::small().contacts));
+    assert_eq!(
+        accounts.records.inserted,
+        u64::from(DemoSize::small().accounts)
+    );
+    assert_eq!(
+        contacts.records.processed,
+        u64::from(DemoSize::small().contacts)
+    );
     assert_eq!(
         contacts.records.inserted + contacts.records.failed,
         contacts.records.processed,
@@ -512,7 +671,10 @@ fn duplicate_query_column_is_an_error() {
 
     let error = run(dir.path(), "crm_account_health").expect_err("duplicate column");
 
-    assert!(matches!(error, EngineError::DuplicateColumn { ref column, .. } if column == "health_score"), "{error:?}");
+    assert!(
+        matches!(error, EngineError::DuplicateColumn { ref column, .. } if column == "health_score"),
+        "{error:?}"
+    );
 }
 
 // Catalog checks
@@ -541,14 +703,26 @@ operation = \"upsert\"
 
     let error = load_error(dir.path(), &catalog);
 
-    assert!(matches!(error, EngineError::InvalidCatalog { .. }), "{error:?}");
-    assert!(error.to_string().contains("sync `crm_blank` has an empty query"), "{error}");
+    assert!(
+        matches!(error, EngineError::InvalidCatalog { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("sync `crm_blank` has an empty query"),
+        "{error}"
+    );
 }
 
 #[test]
 fn catalog_rejects_unknown_connection() {
     let dir = demo_dir();
-    let catalog = DEMO_CATALOG.replacen("destination = \"billing\"", "destination = \"invoicing\"", 1);
+    let catalog = DEMO_CATALOG.replacen(
+        "destination = \"billing\"",
+        "destination = \"invoicing\"",
+        1,
+    );
 
     let error = load_error(dir.path(), &catalog);
 
@@ -557,7 +731,12 @@ fn catalog_rejects_unknown_connection() {
             if sync_id == "billing_customers" && connection == "invoicing"),
         "{error:?}"
     );
-    assert!(error.to_string().contains("warehouse, crm, billing, analytics"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("warehouse, crm, billing, analytics"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -572,7 +751,10 @@ fn catalog_rejects_unknown_object() {
             if sync_id == "crm_deals" && object == "opportunity"),
         "{error:?}"
     );
-    assert!(error.to_string().contains("account, contact, deal"), "{error}");
+    assert!(
+        error.to_string().contains("account, contact, deal"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -650,7 +832,10 @@ fn catalog_rejects_unknown_setting() {
 
     let error = load_error(dir.path(), &catalog);
 
-    assert!(matches!(error, EngineError::InvalidCatalog { .. }), "{error:?}");
+    assert!(
+        matches!(error, EngineError::InvalidCatalog { .. }),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("batch_sise"), "{error}");
 }
 
@@ -661,7 +846,10 @@ fn catalog_rejects_zero_batch_size() {
 
     let error = load_error(dir.path(), &catalog);
 
-    assert!(matches!(error, EngineError::InvalidCatalog { .. }), "{error:?}");
+    assert!(
+        matches!(error, EngineError::InvalidCatalog { .. }),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("batch_size 0"), "{error}");
 }
 
@@ -676,7 +864,10 @@ fn catalog_rejects_missing_file() {
         matches!(&error, EngineError::MissingConnectionFile { connection, .. } if connection == "analytics"),
         "{error:?}"
     );
-    assert!(!dir.path().join("analytics.sqlite").exists(), "loading creates no file");
+    assert!(
+        !dir.path().join("analytics.sqlite").exists(),
+        "loading creates no file"
+    );
 }
 
 #[test]

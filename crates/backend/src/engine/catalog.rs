@@ -95,10 +95,11 @@ impl Catalog {
             path: path.clone(),
             source,
         })?;
-        let file: CatalogFile = toml::from_str(&text).map_err(|error| EngineError::InvalidCatalog {
-            path: path.clone(),
-            message: error.to_string(),
-        })?;
+        let file: CatalogFile =
+            toml::from_str(&text).map_err(|error| EngineError::InvalidCatalog {
+                path: path.clone(),
+                message: error.to_string(),
+            })?;
 
         let mut catalog = Catalog {
             connections: Vec::new(),
@@ -119,7 +120,9 @@ impl Catalog {
     }
 
     pub fn connection(&self, connection_id: &str) -> Option<&Connection> {
-        self.connections.iter().find(|connection| connection.id == connection_id)
+        self.connections
+            .iter()
+            .find(|connection| connection.id == connection_id)
     }
 
     pub(crate) fn settings(&self, connection_id: &str) -> Option<&ConnectionSettings> {
@@ -209,7 +212,11 @@ impl Catalog {
         Ok(())
     }
 
-    fn find_connection(&self, sync_id: &str, connection_id: &str) -> Result<&Connection, EngineError> {
+    fn find_connection(
+        &self,
+        sync_id: &str,
+        connection_id: &str,
+    ) -> Result<&Connection, EngineError> {
         if let Some(connection) = self.connection(connection_id) {
             return Ok(connection);
         }
@@ -275,7 +282,10 @@ fn connection_settings(
     };
 
     if entry.id.trim().is_empty() {
-        return Err(invalid(format!("connection `{}` has an empty id; give it an id", entry.name)));
+        return Err(invalid(format!(
+            "connection `{}` has an empty id; give it an id",
+            entry.name
+        )));
     }
 
     let is_destination = entry.kind == ConnectionKind::Destination;
@@ -304,9 +314,15 @@ fn connection_settings(
 
 fn check_sync_text(catalog_path: &Path, entry: &SyncEntry) -> Result<(), EngineError> {
     let message = if entry.id.trim().is_empty() {
-        format!("the sync labelled `{}` has an empty id; give it an id", entry.label)
+        format!(
+            "the sync labelled `{}` has an empty id; give it an id",
+            entry.label
+        )
     } else if entry.query.trim().is_empty() {
-        format!("sync `{}` has an empty query; give it the SQL that reads its records", entry.id)
+        format!(
+            "sync `{}` has an empty query; give it the SQL that reads its records",
+            entry.id
+        )
     } else {
         return Ok(());
     };
@@ -316,7 +332,12 @@ fn check_sync_text(catalog_path: &Path, entry: &SyncEntry) -> Result<(), EngineE
     })
 }
 
-fn expect_field(sync_id: &str, object: &str, fields: &[String], field: &str) -> Result<(), EngineError> {
+fn expect_field(
+    sync_id: &str,
+    object: &str,
+    fields: &[String],
+    field: &str,
+) -> Result<(), EngineError> {
     if fields.iter().any(|name| name == field) {
         return Ok(());
     }

@@ -30,15 +30,30 @@ pub fn run_sync(
     sync_id: &str,
     control: &Control,
 ) -> Result<SyncOutcome, EngineError> {
-    let sync = catalog.sync(sync_id).ok_or_else(|| EngineError::UnknownSync {
-        sync_id: sync_id.to_string(),
-    })?;
-    let source = settings(catalog, sync, &sync.source.connection_id, ConnectionKind::Source)?;
-    let destination = settings(catalog, sync, &sync.destination.connection_id, ConnectionKind::Destination)?;
+    let sync = catalog
+        .sync(sync_id)
+        .ok_or_else(|| EngineError::UnknownSync {
+            sync_id: sync_id.to_string(),
+        })?;
+    let source = settings(
+        catalog,
+        sync,
+        &sync.source.connection_id,
+        ConnectionKind::Source,
+    )?;
+    let destination = settings(
+        catalog,
+        sync,
+        &sync.destination.connection_id,
+        ConnectionKind::Destination,
+    )?;
 
-    let source_db = sqlite::open_read_only(&sync.source.connection_id, &data_dir.join(&source.file))?;
-    let destination_db =
-        sqlite::open_destination(&sync.destination.connection_id, &data_dir.join(&destination.file))?;
+    let source_db =
+        sqlite::open_read_only(&sync.source.connection_id, &data_dir.join(&source.file))?;
+    let destination_db = sqlite::open_destination(
+        &sync.destination.connection_id,
+        &data_dir.join(&destination.file),
+    )?;
 
     let mut run = SyncRun {
         sync,
@@ -60,7 +75,9 @@ fn settings<'a>(
     connection_id: &str,
     kind: ConnectionKind,
 ) -> Result<&'a ConnectionSettings, EngineError> {
-    let declared = catalog.connection(connection_id).map(|connection| connection.kind);
+    let declared = catalog
+        .connection(connection_id)
+        .map(|connection| connection.kind);
     match (declared, catalog.settings(connection_id)) {
         (Some(declared), Some(settings)) if declared == kind => Ok(settings),
         (Some(declared), Some(_)) => Err(EngineError::WrongConnectionKind {
@@ -128,8 +145,14 @@ impl SyncRun<'_> {
             sync_id: self.sync.id.clone(),
             source,
         };
-        let mut statement = source_db.prepare(&self.sync.source.query).map_err(source_error)?;
-        let columns: Vec<String> = statement.column_names().into_iter().map(str::to_string).collect();
+        let mut statement = source_db
+            .prepare(&self.sync.source.query)
+            .map_err(source_error)?;
+        let columns: Vec<String> = statement
+            .column_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         let writer = ObjectWriter::new(destination_db, self.sync, &columns)?;
         self.stop_if_cancelled()?;
 
@@ -157,7 +180,12 @@ impl SyncRun<'_> {
         Ok(())
     }
 
-    fn write_batch(&mut self, writer: &ObjectWriter, columns: &[String], batch: &[Vec<Value>]) -> Result<(), EngineError> {
+    fn write_batch(
+        &mut self,
+        writer: &ObjectWriter,
+        columns: &[String],
+        batch: &[Vec<Value>],
+    ) -> Result<(), EngineError> {
         std::thread::sleep(self.settings.batch_latency);
 
         let batch_tally = self.in_transaction(writer, |writer| {
@@ -178,7 +206,9 @@ impl SyncRun<'_> {
         })?;
 
         if self.sync.operation == Operation::Mirror {
-            let keys = batch.iter().map(|record| display_value(&record[writer.key_index()]));
+            let keys = batch
+                .iter()
+                .map(|record| display_value(&record[writer.key_index()]));
             self.source_keys.extend(keys);
         }
         self.finish_batch(batch_tally)
@@ -186,7 +216,9 @@ impl SyncRun<'_> {
 
     /// Deletes the destination records whose keys the source no longer has.
     fn delete_missing(&mut self, writer: &ObjectWriter) -> Result<(), EngineError> {
-        let keys = writer.destination_keys().map_err(|source| self.destination_error(source))?;
+        let keys = writer
+            .destination_keys()
+            .map_err(|source| self.destination_error(source))?;
         let missing: Vec<Value> = keys
             .into_iter()
             .filter(|key| !self.source_keys.contains(&display_value(key)))
@@ -220,7 +252,8 @@ impl SyncRun<'_> {
         write: impl FnOnce(&ObjectWriter) -> rusqlite::Result<Tally>,
     ) -> Result<Tally, EngineError> {
         let db = writer.db();
-        db.execute_batch("BEGIN IMMEDIATE").map_err(|source| self.destination_error(source))?;
+        db.execute_batch("BEGIN IMMEDIATE")
+            .map_err(|source| self.destination_error(source))?;
 
         let result = write(writer).and_then(|tally| db.execute_batch("COMMIT").map(|()| tally));
         result.map_err(|source| {

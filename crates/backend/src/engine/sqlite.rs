@@ -16,12 +16,15 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub(crate) fn open_read_only(connection: &str, path: &Path) -> Result<Db, EngineError> {
     check_exists(connection, path)?;
 
-    Db::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .and_then(|db| {
-            db.busy_timeout(BUSY_TIMEOUT)?;
-            Ok(db)
-        })
-        .map_err(|source| open_error(connection, path, source))
+    Db::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .and_then(|db| {
+        db.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(db)
+    })
+    .map_err(|source| open_error(connection, path, source))
 }
 
 /// Opens an existing destination file for writing, with foreign keys enforced.
@@ -29,7 +32,8 @@ pub(crate) fn open_destination(connection: &str, path: &Path) -> Result<Db, Engi
     check_exists(connection, path)?;
 
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let db = Db::open_with_flags(path, flags).map_err(|source| open_error(connection, path, source))?;
+    let db =
+        Db::open_with_flags(path, flags).map_err(|source| open_error(connection, path, source))?;
 
     db.busy_timeout(BUSY_TIMEOUT)
         .and_then(|()| db.pragma_update(None, "foreign_keys", true))
@@ -86,7 +90,9 @@ pub(crate) fn columns(db: &Db, table: &str) -> rusqlite::Result<Vec<Column>> {
 
 /// The table's primary key column, when the key is exactly one column.
 pub(crate) fn single_primary_key(columns: &[Column]) -> Option<&str> {
-    let mut key_columns = columns.iter().filter(|column| column.primary_key_position > 0);
+    let mut key_columns = columns
+        .iter()
+        .filter(|column| column.primary_key_position > 0);
     match (key_columns.next(), key_columns.next()) {
         (Some(column), None) => Some(&column.name),
         _ => None,

@@ -92,7 +92,11 @@ impl<'db> ObjectWriter<'db> {
                     field: lookup.field.clone(),
                     index,
                     object: lookup.object.clone(),
-                    exists_sql: format!("SELECT 1 FROM {} WHERE {} = ?1", quote(&lookup.object), quote(target)),
+                    exists_sql: format!(
+                        "SELECT 1 FROM {} WHERE {} = ?1",
+                        quote(&lookup.object),
+                        quote(target)
+                    ),
                 })
             })
             .collect::<Result<Vec<_>, EngineError>>()?;
@@ -105,7 +109,11 @@ impl<'db> ObjectWriter<'db> {
             key: sync.key.clone(),
             key_index,
             lookups,
-            exists_sql: format!("SELECT 1 FROM {} WHERE {} = ?1", quote(object), quote(&sync.key)),
+            exists_sql: format!(
+                "SELECT 1 FROM {} WHERE {} = ?1",
+                quote(object),
+                quote(&sync.key)
+            ),
             insert_sql: insert_sql(object, columns),
             update_sql: update_sql(object, columns, key_index),
         })
@@ -123,7 +131,10 @@ impl<'db> ObjectWriter<'db> {
     pub fn write(&self, record: &[Value]) -> rusqlite::Result<Written> {
         let key = &record[self.key_index];
         if *key == Value::Null {
-            return Ok(Written::Rejected(format!("{} is empty, so the record cannot be matched", self.key)));
+            return Ok(Written::Rejected(format!(
+                "{} is empty, so the record cannot be matched",
+                self.key
+            )));
         }
 
         if let Some(reason) = self.missing_lookup(record)? {
@@ -159,7 +170,11 @@ impl<'db> ObjectWriter<'db> {
 
     /// Deletes the record with this key, for a mirror sync whose source no longer has it.
     pub fn delete(&self, key: &Value) -> rusqlite::Result<Option<String>> {
-        let sql = format!("DELETE FROM {} WHERE {} = ?1", quote(&self.object), quote(&self.key));
+        let sql = format!(
+            "DELETE FROM {} WHERE {} = ?1",
+            quote(&self.object),
+            quote(&self.key)
+        );
         match self.db.prepare_cached(&sql)?.execute([key]) {
             Ok(_) => Ok(None),
             Err(error) if is_record_error(&error) => Ok(Some(format!(
@@ -182,14 +197,24 @@ impl<'db> ObjectWriter<'db> {
 
     /// The destination record with this key as JSON, for a rejected deletion's sample.
     pub fn destination_record(&self, key: &Value) -> rusqlite::Result<serde_json::Value> {
-        let sql = format!("SELECT * FROM {} WHERE {} = ?1", quote(&self.object), quote(&self.key));
+        let sql = format!(
+            "SELECT * FROM {} WHERE {} = ?1",
+            quote(&self.object),
+            quote(&self.key)
+        );
         let mut statement = self.db.prepare_cached(&sql)?;
-        let names: Vec<String> = statement.column_names().into_iter().map(str::to_string).collect();
+        let names: Vec<String> = statement
+            .column_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         let mut rows = statement.query([key])?;
         let Some(row) = rows.next()? else {
             return Ok(serde_json::Value::Null);
         };
-        let values = (0..names.len()).map(|i| row.get(i)).collect::<rusqlite::Result<Vec<Value>>>()?;
+        let values = (0..names.len())
+            .map(|i| row.get(i))
+            .collect::<rusqlite::Result<Vec<Value>>>()?;
         Ok(record_json(&names, &values))
     }
 
@@ -221,7 +246,9 @@ impl<'db> ObjectWriter<'db> {
     }
 
     fn insert(&self, record: &[Value]) -> rusqlite::Result<Written> {
-        self.db.prepare_cached(&self.insert_sql)?.execute(params_from_iter(record))?;
+        self.db
+            .prepare_cached(&self.insert_sql)?
+            .execute(params_from_iter(record))?;
         Ok(Written::Inserted)
     }
 
@@ -229,12 +256,24 @@ impl<'db> ObjectWriter<'db> {
         let Some(sql) = &self.update_sql else {
             return Ok(Written::Unchanged);
         };
-        let changed = self.db.prepare_cached(sql)?.execute(params_from_iter(record))?;
-        Ok(if changed > 0 { Written::Updated } else { Written::Unchanged })
+        let changed = self
+            .db
+            .prepare_cached(sql)?
+            .execute(params_from_iter(record))?;
+        Ok(if changed > 0 {
+            Written::Updated
+        } else {
+            Written::Unchanged
+        })
     }
 }
 
-fn column_index(sync: &Sync, columns: &[String], name: &str, role: &'static str) -> Result<usize, EngineError> {
+fn column_index(
+    sync: &Sync,
+    columns: &[String],
+    name: &str,
+    role: &'static str,
+) -> Result<usize, EngineError> {
     columns
         .iter()
         .position(|column| column == name)

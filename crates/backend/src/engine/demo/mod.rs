@@ -88,7 +88,10 @@ pub fn create_demo(data_dir: &Path, size: DemoSize) -> Result<bool, EngineError>
     }
     create_warehouse(&partial_path(data_dir, WAREHOUSE_FILE), size)?;
     for destination in &DESTINATIONS {
-        create_destination(&partial_path(data_dir, destination.file), destination.schema)?;
+        create_destination(
+            &partial_path(data_dir, destination.file),
+            destination.schema,
+        )?;
     }
     let catalog = partial_path(data_dir, CATALOG_FILE);
     fs::write(&catalog, DEMO_CATALOG).map_err(|source| io_error(&catalog, source))?;
@@ -128,7 +131,8 @@ fn create_destination(path: &Path, schema: &str) -> Result<(), EngineError> {
         source,
     };
     let db = Db::open(path).map_err(sqlite_error)?;
-    db.pragma_update(None, "journal_mode", "WAL").map_err(sqlite_error)?;
+    db.pragma_update(None, "journal_mode", "WAL")
+        .map_err(sqlite_error)?;
     db.execute_batch(schema).map_err(sqlite_error)?;
     db.close().map_err(|(_, source)| sqlite_error(source))
 }

@@ -83,21 +83,77 @@ pub(super) const SCHEMA: &str = "
 ";
 
 const NAME_FIRST: [&str; 30] = [
-    "Northwind", "Bluefin", "Copperleaf", "Granite", "Harbor", "Ironwood", "Juniper", "Kestrel",
-    "Lumen", "Meridian", "Nimbus", "Oakridge", "Pinnacle", "Quarry", "Redwood", "Summit",
-    "Tidewater", "Umber", "Vantage", "Willow", "Aster", "Beacon", "Cinder", "Driftwood",
-    "Evergreen", "Foxglove", "Greystone", "Highland", "Indigo", "Larkspur",
+    "Northwind",
+    "Bluefin",
+    "Copperleaf",
+    "Granite",
+    "Harbor",
+    "Ironwood",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nimbus",
+    "Oakridge",
+    "Pinnacle",
+    "Quarry",
+    "Redwood",
+    "Summit",
+    "Tidewater",
+    "Umber",
+    "Vantage",
+    "Willow",
+    "Aster",
+    "Beacon",
+    "Cinder",
+    "Driftwood",
+    "Evergreen",
+    "Foxglove",
+    "Greystone",
+    "Highland",
+    "Indigo",
+    "Larkspur",
 ];
 const NAME_SECOND: [&str; 25] = [
-    "Logistics", "Analytics", "Health", "Robotics", "Foods", "Energy", "Capital", "Software",
-    "Labs", "Media", "Freight", "Biotech", "Retail", "Security", "Systems", "Travel", "Apparel",
-    "Insurance", "Networks", "Studios", "Materials", "Dynamics", "Outfitters", "Partners", "Works",
+    "Logistics",
+    "Analytics",
+    "Health",
+    "Robotics",
+    "Foods",
+    "Energy",
+    "Capital",
+    "Software",
+    "Labs",
+    "Media",
+    "Freight",
+    "Biotech",
+    "Retail",
+    "Security",
+    "Systems",
+    "Travel",
+    "Apparel",
+    "Insurance",
+    "Networks",
+    "Studios",
+    "Materials",
+    "Dynamics",
+    "Outfitters",
+    "Partners",
+    "Works",
 ];
 const NAME_THIRD: [&str; 6] = ["", "Group", "Inc", "Co", "International", "Holdings"];
 
 const INDUSTRIES: [&str; 10] = [
-    "software", "manufacturing", "healthcare", "retail", "financial services", "logistics",
-    "media", "education", "energy", "hospitality",
+    "software",
+    "manufacturing",
+    "healthcare",
+    "retail",
+    "financial services",
+    "logistics",
+    "media",
+    "education",
+    "energy",
+    "hospitality",
 ];
 const COUNTRIES: [&str; 10] = ["US", "US", "US", "GB", "DE", "FR", "CA", "NL", "AU", "SE"];
 const FIRST_NAMES: [&str; 24] = [
@@ -111,18 +167,50 @@ const LAST_NAMES: [&str; 24] = [
     "Tanaka", "Usman", "Varga", "Walsh", "Zhang",
 ];
 const TITLES: [&str; 10] = [
-    "Head of Data", "Analytics Engineer", "VP Sales", "Account Executive", "CFO",
-    "Marketing Manager", "Data Analyst", "Operations Lead", "CTO", "Product Manager",
+    "Head of Data",
+    "Analytics Engineer",
+    "VP Sales",
+    "Account Executive",
+    "CFO",
+    "Marketing Manager",
+    "Data Analyst",
+    "Operations Lead",
+    "CTO",
+    "Product Manager",
 ];
 const MAIL_HOSTS: [&str; 3] = ["gmail.com", "outlook.com", "proton.me"];
-const DEAL_PRODUCTS: [&str; 5] = ["Platform", "Analytics add-on", "Enterprise seats", "Support plan", "Data pipeline"];
+const DEAL_PRODUCTS: [&str; 5] = [
+    "Platform",
+    "Analytics add-on",
+    "Enterprise seats",
+    "Support plan",
+    "Data pipeline",
+];
 const DEAL_KINDS: [&str; 3] = ["new business", "expansion", "renewal"];
-const STAGES: [&str; 6] = ["prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost"];
+const STAGES: [&str; 6] = [
+    "prospecting",
+    "qualification",
+    "proposal",
+    "negotiation",
+    "closed_won",
+    "closed_lost",
+];
 const CURRENCIES: [&str; 5] = ["USD", "USD", "USD", "EUR", "GBP"];
-const BILLING_PLANS: [(&str, i64); 4] = [("starter", 4_900), ("team", 19_900), ("business", 79_900), ("enterprise", 350_000)];
+const BILLING_PLANS: [(&str, i64); 4] = [
+    ("starter", 4_900),
+    ("team", 19_900),
+    ("business", 79_900),
+    ("enterprise", 350_000),
+];
 const PRODUCT_PLANS: [&str; 4] = ["free", "free", "team", "business"];
 const EVENT_NAMES: [&str; 7] = [
-    "signed_in", "page_viewed", "page_viewed", "report_created", "dashboard_shared", "sync_triggered", "export_downloaded",
+    "signed_in",
+    "page_viewed",
+    "page_viewed",
+    "report_created",
+    "dashboard_shared",
+    "sync_triggered",
+    "export_downloaded",
 ];
 
 /// Fills the warehouse tables of an open, empty file in one transaction.
@@ -132,7 +220,13 @@ pub(super) fn fill(db: &mut Db, size: DemoSize) -> rusqlite::Result<()> {
 
     let accounts = insert_accounts(&transaction, &mut rng, size.accounts)?;
     let contacts_by_account = insert_contacts(&transaction, &mut rng, size.contacts, &accounts)?;
-    insert_deals(&transaction, &mut rng, size.deals, &accounts, &contacts_by_account)?;
+    insert_deals(
+        &transaction,
+        &mut rng,
+        size.deals,
+        &accounts,
+        &contacts_by_account,
+    )?;
     let customer_currencies = insert_customers(&transaction, &mut rng, size.customers, &accounts)?;
     insert_payments(&transaction, &mut rng, size.payments, &customer_currencies)?;
     let sign_ups = insert_users(&transaction, &mut rng, size.users)?;
@@ -148,9 +242,8 @@ struct Account {
 }
 
 fn insert_accounts(db: &Db, rng: &mut Rng, count: u32) -> rusqlite::Result<Vec<Account>> {
-    let mut statement = db.prepare(
-        "INSERT INTO accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
+    let mut statement =
+        db.prepare("INSERT INTO accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?;
     let mut accounts = Vec::with_capacity(count as usize);
     for index in 0..count {
         let name = company_name(index);
@@ -176,8 +269,14 @@ fn insert_accounts(db: &Db, rng: &mut Rng, count: u32) -> rusqlite::Result<Vec<A
 }
 
 /// Inserts contacts and returns the indexes of each account's contacts, for the deals.
-fn insert_contacts(db: &Db, rng: &mut Rng, count: u32, accounts: &[Account]) -> rusqlite::Result<Vec<Vec<u32>>> {
-    let mut statement = db.prepare("INSERT INTO contacts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+fn insert_contacts(
+    db: &Db,
+    rng: &mut Rng,
+    count: u32,
+    accounts: &[Account],
+) -> rusqlite::Result<Vec<Vec<u32>>> {
+    let mut statement =
+        db.prepare("INSERT INTO contacts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
     let mut by_account = vec![Vec::new(); accounts.len()];
     let mut emails = HashSet::new();
     for index in 0..count {
@@ -194,7 +293,11 @@ fn insert_contacts(db: &Db, rng: &mut Rng, count: u32, accounts: &[Account]) -> 
             Some(account) => accounts[account].domain.clone(),
             None => rng.pick(&MAIL_HOSTS).to_string(),
         };
-        let email = unique_email(&mut emails, &format!("{}.{}", first.to_lowercase(), last.to_lowercase()), &host);
+        let email = unique_email(
+            &mut emails,
+            &format!("{}.{}", first.to_lowercase(), last.to_lowercase()),
+            &host,
+        );
         let phone = format!("+1 555 {:03} {:04}", rng.below(1_000), rng.below(10_000));
 
         statement.execute(params![
@@ -283,7 +386,12 @@ fn insert_customers(
     Ok(customers)
 }
 
-fn insert_payments(db: &Db, rng: &mut Rng, count: u32, customers: &[(i64, &str)]) -> rusqlite::Result<()> {
+fn insert_payments(
+    db: &Db,
+    rng: &mut Rng,
+    count: u32,
+    customers: &[(i64, &str)],
+) -> rusqlite::Result<()> {
     if customers.is_empty() {
         return Ok(());
     }
@@ -330,7 +438,12 @@ fn insert_users(db: &Db, rng: &mut Rng, count: u32) -> rusqlite::Result<Vec<Date
     Ok(sign_ups)
 }
 
-fn insert_events(db: &Db, rng: &mut Rng, count: u32, sign_ups: &[DateTime<Utc>]) -> rusqlite::Result<()> {
+fn insert_events(
+    db: &Db,
+    rng: &mut Rng,
+    count: u32,
+    sign_ups: &[DateTime<Utc>],
+) -> rusqlite::Result<()> {
     if sign_ups.is_empty() {
         return Ok(());
     }
