@@ -6,8 +6,18 @@
 //! of the HTTP contract and one implementation of every rule.
 
 pub mod api;
+pub mod codec;
+pub mod connect;
+pub mod diff;
+pub mod edit;
+mod graph;
+pub mod json;
+pub mod layout;
+pub mod limits;
 pub mod model;
+pub mod plan;
 pub mod problem;
+pub mod schedule;
 pub mod validate;
 
 pub use api::*;

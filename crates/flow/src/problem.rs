@@ -36,6 +36,8 @@ pub enum ProblemCode {
     LimitExceeded,
     /// The schedule is not a valid five-field cron expression.
     InvalidSchedule,
+    /// A step's position is not a finite number within the canvas limits.
+    InvalidPosition,
     /// A step's sync looks up an object that another step writes, and that
     /// step is not upstream of it.
     LookupRace,
