@@ -18,7 +18,6 @@ use std::sync::Arc;
 use axum::Router;
 
 use crate::auth::TokenTable;
-use crate::engine::Catalog;
 use crate::executor::Executor;
 use crate::store::Store;
 
@@ -36,7 +35,7 @@ struct Inner {
     dist: Option<PathBuf>,
     allow_origin: Option<String>,
     store: Store,
-    catalog: Arc<Catalog>,
+    catalog: Arc<SyncCatalog>,
     tokens: TokenTable,
     executor: Arc<Executor>,
 }
@@ -53,7 +52,7 @@ impl AppState {
         &self.inner.store
     }
 
-    pub fn catalog(&self) -> &Arc<Catalog> {
+    pub fn catalog(&self) -> &Arc<SyncCatalog> {
         &self.inner.catalog
     }
 
@@ -63,6 +62,20 @@ impl AppState {
 
     pub(crate) fn tokens(&self) -> &TokenTable {
         &self.inner.tokens
+    }
+}
+
+/// The connections and syncs that the API lists and flows may use: the
+/// engine's catalog, or nothing when the data dir has none.
+#[derive(Debug, Clone, Default)]
+pub struct SyncCatalog {
+    pub connections: Vec<baton_flow::Connection>,
+    pub syncs: Vec<baton_flow::Sync>,
+}
+
+impl SyncCatalog {
+    pub fn sync(&self, id: &str) -> Option<&baton_flow::Sync> {
+        self.syncs.iter().find(|sync| sync.id == id)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::engine::{self, Catalog, DemoSize, EngineError, CATALOG_FILE};
 use crate::executor::{EngineRunner, Executor, ExecutorSettings, StepRunner};
 use crate::store::tokens::StoredToken;
 use crate::store::{runs, tokens, Store, StoreError};
-use crate::{auth, demo_flows, AppState, Config, Inner};
+use crate::{auth, demo_flows, AppState, Config, Inner, SyncCatalog};
 
 /// Minimum time between two progress writes of one step run.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
@@ -66,7 +66,11 @@ fn open_parts(config: &Config, runner: Option<Arc<dyn StepRunner>>) -> Result<Ap
     if config.demo {
         create_demo_data(data_dir, config.demo_size)?;
     }
-    let catalog = Arc::new(load_catalog(data_dir)?);
+    let engine_catalog = load_catalog(data_dir)?.map(Arc::new);
+    let catalog = Arc::new(match &engine_catalog {
+        Some(catalog) => SyncCatalog { connections: catalog.connections.clone(), syncs: catalog.syncs.clone() },
+        None => SyncCatalog::default(),
+    });
 
     let store = Store::open(data_dir)?;
     let interrupted = store.call_blocking(runs::interrupt_unfinished)?;
@@ -79,7 +83,7 @@ fn open_parts(config: &Config, runner: Option<Arc<dyn StepRunner>>) -> Result<Ap
         demo_flows::create_once(&store, &catalog)?;
     }
 
-    let runner = runner.unwrap_or_else(|| Arc::new(EngineRunner { data_dir: data_dir.clone(), catalog: Arc::clone(&catalog) }));
+    let runner = runner.unwrap_or_else(|| Arc::new(EngineRunner { data_dir: data_dir.clone(), catalog: engine_catalog }));
     let settings = ExecutorSettings {
         concurrency: usize::from(config.concurrency),
         default_timeout: Duration::from_secs(u64::from(config.step_timeout_secs)),
@@ -121,15 +125,15 @@ fn create_demo_data(data_dir: &Path, scale: DemoScale) -> Result<(), StartupErro
 }
 
 /// Loads the sync catalog; a data dir without one has no syncs.
-fn load_catalog(data_dir: &Path) -> Result<Catalog, StartupError> {
+fn load_catalog(data_dir: &Path) -> Result<Option<Catalog>, StartupError> {
     if !data_dir.join(CATALOG_FILE).exists() {
         tracing::warn!(
             data_dir = %data_dir.display(),
             "no {CATALOG_FILE} in the data dir, so the catalog has no syncs; start with --demo to create one"
         );
-        return Ok(Catalog { connections: Vec::new(), syncs: Vec::new() });
+        return Ok(None);
     }
-    Ok(Catalog::load(data_dir)?)
+    Ok(Some(Catalog::load(data_dir)?))
 }
 
 /// Stores the tokens this start accepts: the `--token` flags if any, else the

@@ -31,15 +31,19 @@ pub trait StepRunner: Send + Sync + 'static {
     fn run(&self, sync_id: &str, control: &Control) -> Result<SyncOutcome, EngineError>;
 }
 
-/// The sync engine over the data dir's files.
+/// The sync engine over the data dir's files; without a catalog, every sync
+/// is unknown.
 pub struct EngineRunner {
     pub data_dir: PathBuf,
-    pub catalog: Arc<Catalog>,
+    pub catalog: Option<Arc<Catalog>>,
 }
 
 impl StepRunner for EngineRunner {
     fn run(&self, sync_id: &str, control: &Control) -> Result<SyncOutcome, EngineError> {
-        crate::engine::run_sync(&self.data_dir, &self.catalog, sync_id, control)
+        match &self.catalog {
+            Some(catalog) => crate::engine::run_sync(&self.data_dir, catalog, sync_id, control),
+            None => Err(EngineError::UnknownSync { sync_id: sync_id.to_string() }),
+        }
     }
 }
 
