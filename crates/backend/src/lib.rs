@@ -9,6 +9,7 @@ pub mod error;
 pub mod executor;
 pub mod json;
 mod routes;
+pub mod scheduler;
 mod startup;
 pub mod store;
 

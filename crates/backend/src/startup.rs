@@ -90,7 +90,7 @@ fn open_parts(config: &Config, runner: Option<Arc<dyn StepRunner>>) -> Result<Ap
         progress_interval: PROGRESS_INTERVAL,
     };
     let executor = Executor::new(store.clone(), runner, settings);
-    // TODO: start the cron scheduler once baton-flow's schedule module lands.
+    crate::scheduler::spawn(Arc::clone(&executor));
 
     tracing::info!(
         data_dir = %data_dir.display(),
