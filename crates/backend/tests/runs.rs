@@ -220,3 +220,24 @@ async fn second_start_gets_409() {
     let third = server.post(&format!("/flows/{flow_id}/runs"), &Value::Null).await;
     assert_eq!(third.status(), 201, "a start after the run ended is accepted");
 }
+
+#[tokio::test]
+async fn step_timeout_fails_step() {
+    let server = Server::demo(1500).await;
+    let flow = server
+        .create_flow(&json!({
+            "name": "slow",
+            "steps": [ { "id": "accounts", "sync_id": "crm_accounts", "timeout_secs": 1 }, step("contacts", "crm_contacts") ],
+            "triggers": [ on_success("accounts", "contacts") ],
+        }))
+        .await;
+
+    let run_id = server.start_run(flow["id"].as_str().unwrap()).await;
+    let run = server.wait_run(&run_id).await;
+
+    assert_eq!(run["status"], "failed", "{run}");
+    let accounts = step_run(&run, "accounts");
+    assert_eq!(accounts["status"], "failed");
+    assert!(accounts["error"].as_str().unwrap().contains("timed out after 1 s"), "{accounts}");
+    assert_eq!(step_run(&run, "contacts")["status"], "skipped");
+}
