@@ -1,18 +1,30 @@
 //! The Baton reference sync backend: it stores flows, runs their syncs and
 //! serves the HTTP contract under `/api/v1`, plus a built dashboard.
 
+pub mod auth;
 pub mod config;
+mod demo_flows;
 pub mod engine;
 pub mod error;
+pub mod executor;
+pub mod json;
 mod routes;
+pub mod scheduler;
+mod startup;
+pub mod store;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
 
+use crate::auth::TokenTable;
+use crate::executor::Executor;
+use crate::store::Store;
+
 pub use config::Config;
 pub use error::{ApiError, ApiResult};
+pub use startup::StartupError;
 
 /// Shared context of every request handler.
 #[derive(Clone)]
@@ -22,22 +34,49 @@ pub struct AppState {
 
 struct Inner {
     dist: Option<PathBuf>,
+    allow_origin: Option<String>,
+    store: Store,
+    catalog: Arc<SyncCatalog>,
+    tokens: TokenTable,
+    executor: Arc<Executor>,
 }
 
 impl AppState {
-    /// Opens the backend's state for `config`.
-    pub fn open(config: &Config) -> Result<Self, std::io::Error> {
-        if let Some(dist) = &config.dist {
-            let index = dist.join("index.html");
-            if !index.is_file() {
-                let message = format!(
-                    "--dist {} has no index.html; build the dashboard first (trunk build) or leave out --dist",
-                    dist.display()
-                );
-                return Err(std::io::Error::new(std::io::ErrorKind::NotFound, message));
-            }
-        }
-        Ok(AppState { inner: Arc::new(Inner { dist: config.dist.clone() }) })
+    /// Opens the data dir for `config`: migrates the store, marks runs left
+    /// active by an earlier process as interrupted, sets up tokens and, with
+    /// `--demo`, the demo data. Needs a tokio runtime.
+    pub fn open(config: &Config) -> Result<Self, StartupError> {
+        startup::open(config)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn catalog(&self) -> &Arc<SyncCatalog> {
+        &self.inner.catalog
+    }
+
+    pub fn executor(&self) -> &Arc<Executor> {
+        &self.inner.executor
+    }
+
+    pub(crate) fn tokens(&self) -> &TokenTable {
+        &self.inner.tokens
+    }
+}
+
+/// The connections and syncs that the API lists and flows may use: the
+/// engine's catalog, or nothing when the data dir has none.
+#[derive(Debug, Clone, Default)]
+pub struct SyncCatalog {
+    pub connections: Vec<baton_flow::Connection>,
+    pub syncs: Vec<baton_flow::Sync>,
+}
+
+impl SyncCatalog {
+    pub fn sync(&self, id: &str) -> Option<&baton_flow::Sync> {
+        self.syncs.iter().find(|sync| sync.id == id)
     }
 }
 

@@ -77,8 +77,21 @@ pub enum EngineError {
         object: String,
     },
 
-    #[error("sync `{sync_id}`: the source query does not return the key `{key}`; add it to the query")]
-    MissingKey { sync_id: String, key: String },
+    #[error("sync `{sync_id}`: the source query returns column `{column}` twice; keep one or rename the other with AS")]
+    DuplicateColumn { sync_id: String, column: String },
+
+    #[error("sync `{sync_id}`: the source query does not return the {role} `{column}`; add it to the query")]
+    MissingColumn {
+        sync_id: String,
+        column: String,
+        role: &'static str,
+    },
+
+    #[error("connection `{connection}`: file {} not found; create it or fix `file` in the sync catalog", path.display())]
+    MissingConnectionFile { connection: String, path: PathBuf },
+
+    #[error("sync `{sync_id}`: object `{object}` has no single-column primary key, so lookups cannot reference it")]
+    NoPrimaryKey { sync_id: String, object: String },
 
     #[error("sync `{sync_id}` failed to write destination `{connection}`: {source}")]
     Destination {

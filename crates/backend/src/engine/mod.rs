@@ -13,6 +13,7 @@ mod error;
 mod rng;
 mod run;
 mod sqlite;
+mod writer;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -45,7 +46,10 @@ pub struct Control {
 }
 
 impl Control {
-    pub fn new(cancel: Arc<AtomicBool>, progress: impl Fn(RecordCounts) + Send + Sync + 'static) -> Self {
+    pub fn new(
+        cancel: Arc<AtomicBool>,
+        progress: impl Fn(RecordCounts) + Send + Sync + 'static,
+    ) -> Self {
         Control {
             cancel,
             progress: Box::new(progress),
