@@ -153,3 +153,16 @@ fn json_import_reports_path_and_syntax() {
         other => panic!("expected a syntax error, got {other:?}"),
     }
 }
+
+#[test]
+fn documented_example_imports() {
+    let doc = include_str!("../../../docs/flow-json.md");
+    let start = doc.find("```json\n").expect("docs/flow-json.md has a json example") + "```json\n".len();
+    let end = start + doc[start..].find("```").expect("the json example is closed");
+    let imported = import(&doc[start..end]).unwrap();
+
+    assert_eq!(imported.name, "CRM nightly");
+    assert_eq!(imported.steps.len(), 3);
+    assert_eq!(imported.triggers.len(), 2);
+    assert_eq!(import(&export(&imported).unwrap()).unwrap(), imported);
+}
