@@ -23,7 +23,7 @@ impl Lcg {
     }
 }
 
-/// Which objects each step's sync looks up.
+/// The objects that each step's sync looks up.
 #[derive(Clone, Copy)]
 enum Lookups {
     /// The objects of up to two of the step's upstream steps, so every
@@ -35,10 +35,10 @@ enum Lookups {
     Racy,
 }
 
-/// A flow of `size` steps with one sync per step. Each step triggers one to
-/// four of the fifty steps after it, so the graph is long and wide like a
-/// real sequence, with no cycle; one step in fifty is disabled and one in
-/// twenty pinned.
+/// Generates a flow of `size` steps with one sync per step. Each step
+/// triggers one to four of the fifty steps after it, so the graph is long
+/// and wide like a real sequence, with no cycle. One step in fifty is
+/// disabled and one in twenty pinned.
 fn generated(size: usize, lookups: Lookups) -> (Flow, Vec<Sync>) {
     let mut random = Lcg(size as u64);
     let steps = (0..size)

@@ -83,7 +83,7 @@ impl<'a> StepGraph<'a> {
             .collect()
     }
 
-    /// A topological order by Kahn's algorithm, taking ready steps in flow
+    /// Computes a topological order by Kahn's algorithm, taking ready steps in flow
     /// order so the result is stable. `None` when the triggers close a cycle.
     pub fn topological_order(&self) -> Option<Vec<usize>> {
         let mut indegree: Vec<usize> = self.pred.iter().map(Vec::len).collect();
@@ -103,7 +103,8 @@ impl<'a> StepGraph<'a> {
         (order.len() == self.len()).then_some(order)
     }
 
-    /// One cycle per strongly connected component of two or more steps: the
+    /// Finds one cycle per strongly connected component of two or more steps:
+    /// the
     /// shortest cycle through the component's first step in flow order,
     /// listed in the order the triggers pass it. Cycles come in the order of
     /// their first steps. Each comes with its component's size.
@@ -128,7 +129,7 @@ impl<'a> StepGraph<'a> {
         found
     }
 
-    /// The shortest cycle through `start` whose steps all satisfy `inside`,
+    /// Finds the shortest cycle through `start` whose steps all satisfy `inside`,
     /// in the order the triggers pass them, starting at `start`.
     pub fn cycle_through(&self, start: usize, inside: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
         let mut parent: HashMap<usize, usize> = HashMap::new();
@@ -161,7 +162,7 @@ fn path_back(parent: &HashMap<usize, usize>, end: usize) -> Vec<usize> {
     path
 }
 
-/// The shortest path from `start` to `goal` (both included, at least one
+/// Finds the shortest path from `start` to `goal` (both included, at least one
 /// edge) over the edges that `usable(from, to)` accepts.
 pub(crate) fn shortest_path(
     succ: &[Vec<usize>],
@@ -187,7 +188,7 @@ pub(crate) fn shortest_path(
     None
 }
 
-/// The longest-path level of each step: 0 for a step with no upstream
+/// Computes the longest-path level of each step: 0 for a step with no upstream
 /// step, else one more than its highest upstream step. `order` must be a
 /// topological order of `pred`'s graph.
 pub(crate) fn longest_path_levels(pred: &[Vec<usize>], order: &[usize]) -> Vec<usize> {

@@ -1,7 +1,7 @@
 //! Validation: every rule a flow must pass, with every problem reported at
 //! once.
 //!
-//! Errors block saving and warnings do not. Problems come errors first; within
+//! Errors block saving and warnings do not. Problems come errors first. Within
 //! a severity they follow the order of the rules below, and within a rule the
 //! order of the flow's steps and triggers, so the same flow always yields the
 //! same list.

@@ -43,8 +43,8 @@ impl<'a> Context<'a> {
         &self.flow.steps[step].id
     }
 
-    /// Whether `step` is the first step with its id: later duplicates are
-    /// already an error and have no triggers in the graph.
+    /// Returns whether `step` is the first step with its id. Later duplicates
+    /// are already an error and have no triggers in the graph.
     fn is_first(&self, step: usize) -> bool {
         self.graph.first[step]
     }
@@ -205,7 +205,8 @@ impl BoundedSearch {
         BoundedSearch { stamp: vec![0; len], generation: 0, stack: Vec::new() }
     }
 
-    /// Whether `goal` is downstream of `start`; `None` when the budget ran out.
+    /// Returns whether `goal` is downstream of `start`, or `None` when the
+    /// search used up its budget first.
     fn reaches(&mut self, context: &Context, start: usize, goal: usize) -> Option<bool> {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
