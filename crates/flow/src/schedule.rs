@@ -227,9 +227,9 @@ impl Schedule {
             } else if !self.day_matches(date) {
                 time = date.succ_opt()?.and_hms_opt(0, 0, 0)?;
             } else if !self.hours.has(time.hour()) {
-                time = date.and_hms_opt(time.hour(), 0, 0)? + TimeDelta::hours(1);
+                time = date.and_hms_opt(time.hour(), 0, 0)?.checked_add_signed(TimeDelta::hours(1))?;
             } else if !self.minutes.has(time.minute()) {
-                time += TimeDelta::minutes(1);
+                time = time.checked_add_signed(TimeDelta::minutes(1))?;
             } else {
                 return Some(time.and_utc());
             }
@@ -472,6 +472,12 @@ mod tests {
         assert!(matches!(Schedule::parse("0 0 31 4,6 *"), Err(ScheduleError::NeverFires { .. })));
         // With a weekday as well, the weekday alone lets it fire.
         assert!(Schedule::parse("0 0 30 2 mon").is_ok());
+    }
+
+    #[test]
+    fn end_of_time_returns_none() {
+        let schedule = Schedule::parse("0 0 1 1 *").unwrap();
+        assert_eq!(schedule.next_after(DateTime::<Utc>::MAX_UTC), None);
     }
 
     #[test]
