@@ -24,6 +24,7 @@ mod warnings;
 pub fn validate(flow: &Flow, syncs: &[Sync]) -> Vec<Problem> {
     let graph = StepGraph::new(flow);
     let catalog: HashMap<&str, &Sync> = syncs.iter().map(|sync| (sync.id.as_str(), sync)).collect();
+    let sync_of: Vec<Option<&Sync>> = flow.steps.iter().map(|step| catalog.get(step.sync_id.as_str()).copied()).collect();
     let mut problems = Vec::new();
 
     check_limits(flow, &mut problems);
@@ -33,13 +34,13 @@ pub fn validate(flow: &Flow, syncs: &[Sync]) -> Vec<Problem> {
     check_duplicate_triggers(flow, &graph, &mut problems);
     let components = graph.sccs();
     check_cycles(flow, &graph, &components, &mut problems);
-    check_unknown_syncs(flow, &catalog, &mut problems);
+    check_unknown_syncs(flow, &sync_of, &mut problems);
     check_schedule(flow, &mut problems);
 
     // NOTE: the warnings cost more than linear time in the worst case, so a
     // flow already beyond the step or trigger limit gets its errors only.
     if flow.steps.len() <= MAX_STEPS && flow.triggers.len() <= MAX_TRIGGERS {
-        let context = warnings::Context::new(flow, &graph, &catalog, &components);
+        let context = warnings::Context::new(flow, &graph, sync_of, &components);
         warnings::lookup_races(&context, &components, &mut problems);
         warnings::duplicate_syncs(&context, &mut problems);
         warnings::unconnected_steps(&context, &mut problems);
@@ -275,9 +276,9 @@ fn check_cycles(flow: &Flow, graph: &StepGraph, components: &[Vec<usize>], probl
     }
 }
 
-fn check_unknown_syncs(flow: &Flow, catalog: &HashMap<&str, &Sync>, problems: &mut Vec<Problem>) {
-    for step in &flow.steps {
-        if !catalog.contains_key(step.sync_id.as_str()) {
+fn check_unknown_syncs(flow: &Flow, sync_of: &[Option<&Sync>], problems: &mut Vec<Problem>) {
+    for (step, sync) in flow.steps.iter().zip(sync_of) {
+        if sync.is_none() {
             problems.push(error(
                 ProblemCode::UnknownSync,
                 vec![step.id.clone()],

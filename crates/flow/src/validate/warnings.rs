@@ -24,7 +24,7 @@ impl<'a> Context<'a> {
     pub fn new(
         flow: &'a Flow,
         graph: &'a StepGraph<'a>,
-        catalog: &'a HashMap<&'a str, &'a Sync>,
+        sync_of: Vec<Option<&'a Sync>>,
         components: &[Vec<usize>],
     ) -> Self {
         let mut component_of = vec![0; graph.len()];
@@ -35,7 +35,6 @@ impl<'a> Context<'a> {
         }
         let component_rank = rank_components(graph, components, &component_of);
         let rank = component_of.iter().map(|&c| component_rank[c]).collect();
-        let sync_of = flow.steps.iter().map(|step| catalog.get(step.sync_id.as_str()).copied()).collect();
         Context { flow, graph, sync_of, component_of, rank }
     }
 
@@ -292,33 +291,39 @@ fn decide_by_bit_sets(
 }
 
 pub(super) fn duplicate_syncs(context: &Context, problems: &mut Vec<Problem>) {
-    let mut steps_of: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut order: Vec<&str> = Vec::new();
-    for step in &context.flow.steps {
-        let steps = steps_of.entry(step.sync_id.as_str()).or_default();
-        if steps.is_empty() {
-            order.push(step.sync_id.as_str());
+    let steps = &context.flow.steps;
+
+    // The steps of each sync as a linked list through `next_step`, built
+    // backwards so each list starts at the sync's first step.
+    let mut first_step: HashMap<&str, usize> = HashMap::with_capacity(steps.len());
+    let mut next_step = vec![usize::MAX; steps.len()];
+    for (i, step) in steps.iter().enumerate().rev() {
+        if let Some(later) = first_step.insert(step.sync_id.as_str(), i) {
+            next_step[i] = later;
         }
-        steps.push(step.id.as_str());
+    }
+    let mut is_first = vec![false; steps.len()];
+    for &i in first_step.values() {
+        is_first[i] = true;
     }
 
-    for sync_id in order {
-        let steps = &steps_of[sync_id];
-        if steps.len() < 2 {
-            continue;
+    for first in (0..steps.len()).filter(|&i| is_first[i] && next_step[i] != usize::MAX) {
+        let mut ids = Vec::new();
+        let mut cursor = first;
+        while cursor != usize::MAX {
+            ids.push(steps[cursor].id.clone());
+            cursor = next_step[cursor];
         }
-        let listed: Vec<String> = steps.iter().map(|id| format!("\"{id}\"")).collect();
-        problems.push(warning(
-            ProblemCode::DuplicateSync,
-            steps.iter().map(|id| id.to_string()).collect(),
-            Vec::new(),
-            format!(
-                "Sync \"{sync_id}\" is placed in {} steps ({}), so one run syncs it {} times: keep one step, unless running it again is intended.",
-                steps.len(),
-                listed.join(", "),
-                steps.len()
-            ),
-        ));
+
+        let sync_id = &steps[first].sync_id;
+        let listed: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+        let message = format!(
+            "Sync \"{sync_id}\" is placed in {} steps ({}), so one run syncs it {} times: keep one step, unless running it again is intended.",
+            ids.len(),
+            listed.join(", "),
+            ids.len()
+        );
+        problems.push(warning(ProblemCode::DuplicateSync, ids, Vec::new(), message));
     }
 }
 
