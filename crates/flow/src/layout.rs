@@ -298,12 +298,16 @@ fn count_crossings(layered: &Layered, order: &[Vec<usize>], position: &mut [usiz
     }
 
     let mut total = 0u64;
+    let mut tree: Vec<u64> = Vec::new();
+    let mut targets: Vec<usize> = Vec::new();
     for pair in order.windows(2) {
         let (upper, lower) = (&pair[0], &pair[1]);
-        let mut tree = vec![0u64; lower.len() + 1];
+        tree.clear();
+        tree.resize(lower.len() + 1, 0);
         let mut seen = 0u64;
         for &node in upper {
-            let mut targets: Vec<usize> = layered.down[node].iter().map(|&n| position[n]).collect();
+            targets.clear();
+            targets.extend(layered.down[node].iter().map(|&n| position[n]));
             targets.sort_unstable();
             // Edges seen so far that end right of this target cross it.
             for &target in &targets {
@@ -364,8 +368,12 @@ fn assign_coordinates(
                 y[node] = flow.steps[node].position.y;
                 continue;
             }
-            let above: Vec<f64> = layered.up[node].iter().map(|&n| y[n]).collect();
-            let wanted = if above.is_empty() { 0.0 } else { above.iter().sum::<f64>() / above.len() as f64 };
+            let above = &layered.up[node];
+            let wanted = if above.is_empty() {
+                0.0
+            } else {
+                above.iter().map(|&n| y[n]).sum::<f64>() / above.len() as f64
+            };
             let mut top = wanted.max(floor);
 
             let height = if node < layered.real { config.node_height } else { 0.0 };
