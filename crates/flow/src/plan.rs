@@ -23,8 +23,17 @@ pub enum PlanError {
 fn topological_order(flow: &Flow, graph: &StepGraph) -> Result<Vec<usize>, PlanError> {
     graph.topological_order().ok_or_else(|| {
         let cycles = graph.cycles(&graph.sccs());
-        let steps = cycles.into_iter().next().map(|(cycle, _)| cycle).unwrap_or_default();
-        PlanError::Cycle { steps: steps.into_iter().map(|i| flow.steps[i].id.clone()).collect() }
+        let steps = cycles
+            .into_iter()
+            .next()
+            .map(|(cycle, _)| cycle)
+            .unwrap_or_default();
+        PlanError::Cycle {
+            steps: steps
+                .into_iter()
+                .map(|i| flow.steps[i].id.clone())
+                .collect(),
+        }
     })
 }
 
@@ -85,7 +94,10 @@ pub fn estimate(flow: &Flow, durations: &HashMap<SyncId, u64>) -> Result<Estimat
     let mut finish = vec![0u64; flow.steps.len()];
     let mut via: Vec<Option<usize>> = vec![None; flow.steps.len()];
     for &node in &order {
-        let latest = graph.pred[node].iter().copied().max_by_key(|&p| (finish[p], std::cmp::Reverse(p)));
+        let latest = graph.pred[node]
+            .iter()
+            .copied()
+            .max_by_key(|&p| (finish[p], std::cmp::Reverse(p)));
         let start = latest.map_or(0, |p| finish[p]);
         finish[node] = start.saturating_add(duration[node]);
         via[node] = latest;
@@ -170,7 +182,10 @@ pub fn suggest_triggers(flow: &Flow, syncs: &[Sync]) -> Suggestion {
             condition: TriggerCondition::OnSuccess,
         })
         .collect();
-    Suggestion { triggers, unsatisfiable }
+    Suggestion {
+        triggers,
+        unsatisfiable,
+    }
 }
 
 /// Lists every (reader, lookup, writer) of the flow, readers in flow order.
@@ -185,7 +200,10 @@ fn lookup_pairs<'a>(
     let mut writers: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for i in (0..flow.steps.len()).filter(|&i| first(i)) {
         if let Some(sync) = sync_of(i) {
-            let key = (sync.destination.connection_id.as_str(), sync.destination.object.as_str());
+            let key = (
+                sync.destination.connection_id.as_str(),
+                sync.destination.object.as_str(),
+            );
             writers.entry(key).or_default().push(i);
         }
     }
@@ -196,7 +214,10 @@ fn lookup_pairs<'a>(
             continue;
         };
         for lookup in &sync.lookups {
-            let key = (sync.destination.connection_id.as_str(), lookup.object.as_str());
+            let key = (
+                sync.destination.connection_id.as_str(),
+                lookup.object.as_str(),
+            );
             for &writer in writers.get(&key).into_iter().flatten() {
                 if writer != reader {
                     pairs.push((reader, lookup, writer));
@@ -217,5 +238,8 @@ fn drop_implied(succ: &[Vec<usize>], added: Vec<(usize, usize)>) -> Vec<(usize, 
             removed.push((from, to));
         }
     }
-    added.into_iter().filter(|edge| !removed.contains(edge)).collect()
+    added
+        .into_iter()
+        .filter(|edge| !removed.contains(edge))
+        .collect()
 }

@@ -35,7 +35,13 @@ impl<'a> Context<'a> {
         }
         let component_rank = rank_components(graph, components, &component_of);
         let rank = component_of.iter().map(|&c| component_rank[c]).collect();
-        Context { flow, graph, sync_of, component_of, rank }
+        Context {
+            flow,
+            graph,
+            sync_of,
+            component_of,
+            rank,
+        }
     }
 
     fn id(&self, step: usize) -> &str {
@@ -57,10 +63,17 @@ impl<'a> Context<'a> {
 /// ready components in the order of their steps. Unlike Tarjan's order,
 /// this keeps the ranks of nearby steps close, so the searches bounded by
 /// rank stay small.
-fn rank_components(graph: &StepGraph, components: &[Vec<usize>], component_of: &[usize]) -> Vec<usize> {
+fn rank_components(
+    graph: &StepGraph,
+    components: &[Vec<usize>],
+    component_of: &[usize],
+) -> Vec<usize> {
     let mut indegree = vec![0usize; components.len()];
     for (node, targets) in graph.succ.iter().enumerate() {
-        for &next in targets.iter().filter(|&&next| component_of[next] != component_of[node]) {
+        for &next in targets
+            .iter()
+            .filter(|&&next| component_of[next] != component_of[node])
+        {
             indegree[component_of[next]] += 1;
         }
     }
@@ -95,8 +108,19 @@ fn rank_components(graph: &StepGraph, components: &[Vec<usize>], component_of: &
     rank
 }
 
-fn warning(code: ProblemCode, steps: Vec<String>, triggers: Vec<TriggerRef>, message: String) -> Problem {
-    Problem { code, severity: Severity::Warning, steps, triggers, message }
+fn warning(
+    code: ProblemCode,
+    steps: Vec<String>,
+    triggers: Vec<TriggerRef>,
+    message: String,
+) -> Problem {
+    Problem {
+        code,
+        severity: Severity::Warning,
+        steps,
+        triggers,
+        message,
+    }
 }
 
 /// A lookup of step `reader` that step `writer` serves.
@@ -112,11 +136,15 @@ struct LookupUse<'a> {
 /// upstream: the two can run in either order, which is the race a flow exists
 /// to remove.
 ///
-/// Most pairs are decided by a direct trigger, by rank, or by a short
+/// Most pairs are decided by rank, by sharing a cycle, or by a short
 /// search. The pairs whose search grows past a budget are decided together
 /// by propagating upstream bit sets over the components, 64 writers at a
 /// time, so the worst case is O((steps + triggers) * writers / 64).
-pub(super) fn lookup_races(context: &Context, components: &[Vec<usize>], problems: &mut Vec<Problem>) {
+pub(super) fn lookup_races(
+    context: &Context,
+    components: &[Vec<usize>],
+    problems: &mut Vec<Problem>,
+) {
     let uses = lookup_uses(context);
     let mut upstream = vec![false; uses.len()];
     let mut deferred = Vec::new();
@@ -140,7 +168,11 @@ pub(super) fn lookup_races(context: &Context, components: &[Vec<usize>], problem
     }
     decide_by_bit_sets(context, components, &uses, &deferred, &mut upstream);
 
-    for (used, _) in uses.iter().zip(&upstream).filter(|(_, &upstream)| !upstream) {
+    for (used, _) in uses
+        .iter()
+        .zip(&upstream)
+        .filter(|(_, &upstream)| !upstream)
+    {
         let (reader, writer) = (context.id(used.reader), context.id(used.writer));
         problems.push(warning(
             ProblemCode::LookupRace,
@@ -163,7 +195,10 @@ fn lookup_uses<'a>(context: &Context<'a>) -> Vec<LookupUse<'a>> {
     let mut next_writer = vec![usize::MAX; count];
     for step in (0..count).rev().filter(|&step| context.is_first(step)) {
         if let Some(sync) = context.sync(step) {
-            let key = (sync.destination.connection_id.as_str(), sync.destination.object.as_str());
+            let key = (
+                sync.destination.connection_id.as_str(),
+                sync.destination.object.as_str(),
+            );
             if let Some(previous) = first_writer.insert(key, step) {
                 next_writer[step] = previous;
             }
@@ -176,11 +211,19 @@ fn lookup_uses<'a>(context: &Context<'a>) -> Vec<LookupUse<'a>> {
             continue;
         };
         for lookup in &sync.lookups {
-            let key = (sync.destination.connection_id.as_str(), lookup.object.as_str());
+            let key = (
+                sync.destination.connection_id.as_str(),
+                lookup.object.as_str(),
+            );
             let mut writer = first_writer.get(&key).copied().unwrap_or(usize::MAX);
             while writer != usize::MAX {
                 if writer != reader {
-                    uses.push(LookupUse { reader, writer, field: &lookup.field, object: &lookup.object });
+                    uses.push(LookupUse {
+                        reader,
+                        writer,
+                        field: &lookup.field,
+                        object: &lookup.object,
+                    });
                 }
                 writer = next_writer[writer];
             }
@@ -201,7 +244,11 @@ impl BoundedSearch {
     const BUDGET: usize = 256;
 
     fn new(len: usize) -> Self {
-        BoundedSearch { stamp: vec![0; len], generation: 0, stack: Vec::new() }
+        BoundedSearch {
+            stamp: vec![0; len],
+            generation: 0,
+            stack: Vec::new(),
+        }
     }
 
     /// Returns whether `goal` is downstream of `start`, or `None` when the
@@ -323,7 +370,12 @@ pub(super) fn duplicate_syncs(context: &Context, problems: &mut Vec<Problem>) {
             listed.join(", "),
             ids.len()
         );
-        problems.push(warning(ProblemCode::DuplicateSync, ids, Vec::new(), message));
+        problems.push(warning(
+            ProblemCode::DuplicateSync,
+            ids,
+            Vec::new(),
+            message,
+        ));
     }
 }
 
@@ -365,7 +417,11 @@ pub(super) fn disabled_steps_cutting_paths(context: &Context, problems: &mut Vec
         }
 
         reach_avoiding(context, disabled, &mut stamp);
-        let cut: Vec<usize> = succs.iter().copied().filter(|&s| stamp[s] != disabled).collect();
+        let cut: Vec<usize> = succs
+            .iter()
+            .copied()
+            .filter(|&s| stamp[s] != disabled)
+            .collect();
         if cut.is_empty() {
             continue;
         }
@@ -375,8 +431,14 @@ pub(super) fn disabled_steps_cutting_paths(context: &Context, problems: &mut Vec
         let listed: Vec<String> = cut_ids.iter().map(|id| format!("\"{id}\"")).collect();
         let triggers = preds
             .iter()
-            .map(|&p| TriggerRef { from: context.id(p).to_string(), to: id.to_string() })
-            .chain(cut_ids.iter().map(|to| TriggerRef { from: id.to_string(), to: to.clone() }))
+            .map(|&p| TriggerRef {
+                from: context.id(p).to_string(),
+                to: id.to_string(),
+            })
+            .chain(cut_ids.iter().map(|to| TriggerRef {
+                from: id.to_string(),
+                to: to.clone(),
+            }))
             .collect();
         let mut steps = vec![id.to_string()];
         steps.extend(cut_ids);
