@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use baton_flow::connect::ConnectionCheck;
 use baton_flow::layout::{layout, LayoutConfig};
+use baton_flow::plan::suggest_triggers;
 use baton_flow::{
     validate, Flow, Lookup, Operation, Position, Step, Sync, SyncDestination, SyncSource, Trigger,
 };
@@ -169,6 +170,9 @@ fn benches(c: &mut Criterion) {
             );
             c.bench_function(&format!("validate_{name}/{size}"), |b| {
                 b.iter(|| validate(black_box(&flow), black_box(&syncs)))
+            });
+            c.bench_function(&format!("suggest_triggers_{name}/{size}"), |b| {
+                b.iter(|| suggest_triggers(black_box(&flow), black_box(&syncs)))
             });
         }
 
