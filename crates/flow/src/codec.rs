@@ -19,8 +19,9 @@ use crate::model::Flow;
 pub const CODEC_VERSION: u8 = 1;
 
 /// Maximum size of a flow's JSON inside a link, in bytes. A flow at the step
-/// and trigger limits is about 5 MB of compact JSON, and a link can carry
-/// no more than browsers accept in a URL anyway.
+/// and trigger limits with 11-character step ids is about 5 MB of compact
+/// JSON, which fits. With much longer ids it may not, and `encode` returns
+/// `EncodeError::TooLarge`: such a flow is shared as a JSON file instead.
 pub const MAX_DECODED_BYTES: usize = 8 * 1024 * 1024;
 
 /// Maximum length of an encoded link, in characters.
