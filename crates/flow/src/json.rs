@@ -17,7 +17,7 @@ pub const FORMAT_VERSION: u64 = 1;
 
 /// Maximum size of an imported file, in bytes. A flow at the step and
 /// trigger limits is about 9 MB pretty-printed with 11-character step ids,
-/// and about 20 MB with step ids at their maximum length.
+/// and an estimated 20 MB with step ids at their maximum length.
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Serialize)]
