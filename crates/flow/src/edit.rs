@@ -52,11 +52,12 @@ pub enum Edit {
         step: Step,
         triggers: Vec<IndexedTrigger>,
     },
-    /// Moves steps, in order; the same step may appear more than once.
+    /// Moves steps in the listed order. The same step may appear more than once.
     MoveSteps {
         moves: Vec<StepMove>,
     },
-    /// Appends a trigger between two existing steps that are not yet joined.
+    /// Appends a trigger between two different existing steps that are not
+    /// yet joined. It may close a cycle, which validation reports.
     Connect {
         trigger: Trigger,
     },

@@ -71,7 +71,7 @@ pub enum ImportError {
     InvalidField { path: String, message: String },
 }
 
-/// Returns the first step whose position is not finite.
+/// Returns the id of the first step whose position is not finite.
 pub(crate) fn non_finite_step(flow: &Flow) -> Option<&str> {
     flow.steps
         .iter()
