@@ -17,6 +17,8 @@ use wasm_bindgen::JsCast;
 
 use super::state::{Editor, Selection};
 
+const HANDLE_RADIUS: f64 = 7.0;
+
 /// The MIME type a palette item puts on the drag, carrying a sync id.
 pub const SYNC_DRAG_TYPE: &str = "application/x-baton-sync";
 
@@ -414,7 +416,10 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
             .filter_map(|trigger| {
                 let from = flow.step(&trigger.from)?;
                 let to = flow.step(&trigger.to)?;
-                Some(DrawnTrigger { trigger: trigger.clone(), from: geometry::out_handle(from), to: geometry::in_handle(to) })
+                // End at the edge of the in handle, so the arrow head stays visible.
+                let mut end = geometry::in_handle(to);
+                end.x -= HANDLE_RADIUS;
+                Some(DrawnTrigger { trigger: trigger.clone(), from: geometry::out_handle(from), to: end })
             })
             .collect::<Vec<_>>()
     });
@@ -604,8 +609,8 @@ fn StepNode(state: CanvasState, step: Step) -> impl IntoView {
             <text class="step-subtitle" x="16" y="51">{truncate(&subtitle, 30)}</text>
             {step.pinned.then(|| view! { <text class="step-badge" x=STEP_WIDTH - 22.0 y="22"><title>"Pinned: auto-layout keeps it here"</title>"📌"</text> })}
             {(!step.enabled).then(|| view! { <text class="step-badge-text" x=STEP_WIDTH - 70.0 y="64">"disabled"</text> })}
-            <circle class="handle handle-in" data-handle="in" cx="0" cy=STEP_HEIGHT / 2.0 r="7"/>
-            <circle class="handle handle-out" data-handle="out" cx=STEP_WIDTH cy=STEP_HEIGHT / 2.0 r="7">
+            <circle class="handle handle-in" data-handle="in" cx="0" cy=STEP_HEIGHT / 2.0 r=HANDLE_RADIUS/>
+            <circle class="handle handle-out" data-handle="out" cx=STEP_WIDTH cy=STEP_HEIGHT / 2.0 r=HANDLE_RADIUS>
                 <title>"Drag to another step to add a trigger"</title>
             </circle>
         </g>
