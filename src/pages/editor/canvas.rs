@@ -488,12 +488,8 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
                             Some((_, Err(_))) => "pending refused",
                             None => "pending",
                         };
-                        let message = pending.target.as_ref().and_then(|(_, verdict)| verdict.clone().err());
                         view! {
                             <path class=class d=geometry::trigger_path(pending.start, pending.end) marker-end="url(#arrow)" data-testid="pending-connection"/>
-                            {message.map(|message| view! {
-                                <text class="pending-message" x=pending.end.x + 12.0 y=pending.end.y - 12.0 data-testid="connection-refusal">{message}</text>
-                            })}
                         }
                     })}
                     {move || state.selecting.get().map(|rect| view! {
@@ -501,6 +497,11 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
                     })}
                 </g>
             </svg>
+            {move || state.pending.with(|pending| {
+                pending.as_ref().and_then(|pending| pending.target.as_ref()).and_then(|(_, verdict)| verdict.clone().err())
+            }).map(|message| view! {
+                <p class="canvas-callout" role="alert" data-testid="connection-refusal">{message}</p>
+            })}
             {move || editor.flow.with(|flow| flow.steps.is_empty()).then(|| view! {
                 <p class="canvas-empty">"Drag a sync from the palette, or press its Add button, to place the first step."</p>
             })}

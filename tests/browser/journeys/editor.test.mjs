@@ -251,6 +251,89 @@ test("server 422 shows in the problems panel", async () => {
   }
 });
 
+test("markup in a sync label shows as text", async () => {
+  const own = await startBackend({ demo: true });
+  await own.stop();
+  const catalogPath = path.join(own.dataDir, "syncs.toml");
+  const markup = "<img src=x onerror=alert(1)>";
+  const catalog = readFileSync(catalogPath, "utf8").replace('label = "Accounts to CRM"', `label = "${markup}"`);
+  writeFileSync(catalogPath, catalog);
+  const restarted = await startBackend({ dataDir: own.dataDir, port: own.port });
+  try {
+    const context = await signedInContext(browser);
+    const page = await context.newPage();
+    const dialogs = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      dialog.dismiss();
+    });
+    await page.goto(`${restarted.url}/flows/new`);
+    const item = page.locator('[data-sync-id="crm_accounts"]');
+    await item.waitFor();
+    assert.match(await item.innerText(), /<img src=x onerror=alert\(1\)>/);
+    assert.equal(await page.locator(".palette img, .canvas img").count(), 0);
+
+    await item.getByRole("button").click();
+    await step(page, "crm_accounts").waitFor();
+    assert.match(await step(page, "crm_accounts").textContent(), /<img src=x/);
+    assert.equal(await page.locator("svg img, svg foreignObject").count(), 0);
+    assert.deepEqual(dialogs, []);
+    await context.close();
+  } finally {
+    await restarted.stop();
+    await own.cleanup();
+  }
+});
+
+test("export and import JSON", async () => {
+  const { context, page } = await newEditor();
+  await dropSync(page, "crm_accounts", 150, 200);
+  await dropSync(page, "crm_contacts", 420, 200);
+  await dragBetween(page, handle(page, "crm_accounts", "out"), handle(page, "crm_contacts", "in"));
+  await trigger(page, "crm_accounts", "crm_contacts").waitFor({ state: "attached" });
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export JSON" }).click()]);
+  const exported = JSON.parse(readFileSync(await download.path(), "utf8"));
+  assert.equal(exported.format, "baton.flow");
+  assert.equal(exported.flow.steps.length, 2);
+
+  const other = await newEditor();
+  await other.page.locator("#import-file").setInputFiles({ name: "flow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(exported)) });
+  await trigger(other.page, "crm_accounts", "crm_contacts").waitFor({ state: "attached" });
+  assert.match(await other.page.getByTestId("notice").innerText(), /Imported/);
+
+  await other.page.locator("#import-file").setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{\"format\": \"something else\"}") });
+  await other.page.getByText("Could not import 'broken.json'").waitFor();
+  assert.equal(await other.page.locator("[data-step-id]").count(), 2, "a failed import changes nothing");
+  await other.context.close();
+  await context.close();
+});
+
+test("flows list creates, opens and deletes", async () => {
+  const created = await api(backend, "POST", "/flows", { body: { name: "Journey: to delete", steps: [], triggers: [] } });
+  assert.equal(created.status, 201);
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${backend.url}/flows`);
+  const row = page.locator(`tr[data-flow-id="${created.body.id}"]`);
+  await row.waitFor();
+  await screenshot(page, "flows-list");
+
+  await row.getByRole("button", { name: "Delete Journey: to delete" }).click();
+  const dialog = page.getByTestId("confirm-delete");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await row.count(), 1, "cancel keeps the flow");
+  await row.getByRole("button", { name: "Delete Journey: to delete" }).click();
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await row.waitFor({ state: "detached" });
+  assert.equal((await api(backend, "GET", `/flows/${created.body.id}`)).status, 404);
+
+  await page.getByRole("link", { name: "New flow" }).click();
+  await page.getByTestId("editor").waitFor();
+  assert.match(page.url(), /\/flows\/new$/);
+  await context.close();
+});
+
 /** The catalog text without the [[syncs]] block whose id is `id`. */
 function removeSync(catalog, id) {
   const blocks = catalog.split(/(?=^\[\[)/m);
