@@ -56,6 +56,8 @@ pub struct CanvasState {
     pub selecting: RwSignal<Option<Rect>>,
     space_held: RwSignal<bool>,
     gesture: StoredValue<Gesture>,
+    /// The canvas element's top-left corner in client pixels.
+    origin: StoredValue<(f64, f64)>,
     pub element: NodeRef<leptos::html::Div>,
 }
 
@@ -70,21 +72,25 @@ impl CanvasState {
             selecting: RwSignal::new(None),
             space_held: RwSignal::new(false),
             gesture: StoredValue::new(Gesture::Idle),
+            origin: StoredValue::new((0.0, 0.0)),
             element: NodeRef::new(),
         }
     }
 
-    /// A pointer position relative to the canvas element, in pixels.
+    /// A pointer position relative to the canvas element, in pixels. Uses
+    /// the element's corner cached at the start of the gesture, because
+    /// reading it on every pointer move would force a layout each time.
     fn local(&self, client_x: i32, client_y: i32) -> Position {
-        let (left, top) = self
-            .element
-            .get_untracked()
-            .map(|element| {
-                let rect = element.get_bounding_client_rect();
-                (rect.left(), rect.top())
-            })
-            .unwrap_or((0.0, 0.0));
+        let (left, top) = self.origin.get_value();
         Position { x: f64::from(client_x) - left, y: f64::from(client_y) - top }
+    }
+
+    /// Read the canvas element's corner on the page again.
+    fn refresh_origin(&self) {
+        if let Some(element) = self.element.get_untracked() {
+            let rect = element.get_bounding_client_rect();
+            self.origin.set_value((rect.left(), rect.top()));
+        }
     }
 
     fn to_canvas(&self, client_x: i32, client_y: i32) -> Position {
@@ -94,6 +100,7 @@ impl CanvasState {
     pub fn measure(&self) {
         if let Some(element) = self.element.get_untracked() {
             let rect = element.get_bounding_client_rect();
+            self.origin.set_value((rect.left(), rect.top()));
             self.size.set((rect.width().max(1.0), rect.height().max(1.0)));
         }
     }
@@ -135,6 +142,7 @@ impl CanvasState {
         if event.button() != 0 {
             return;
         }
+        self.refresh_origin();
         let point = self.to_canvas(event.client_x(), event.client_y());
         let target = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok());
         let handle = target.as_ref().and_then(|element| element.closest("[data-handle]").ok().flatten());
@@ -282,6 +290,7 @@ impl CanvasState {
 
     fn on_wheel(&self, event: &web_sys::WheelEvent) {
         event.prevent_default();
+        self.refresh_origin();
         let pointer = self.local(event.client_x(), event.client_y());
         let factor = (-event.delta_y() * 0.0015).exp();
         self.editor.viewport.update(|viewport| *viewport = viewport.zoom_at(pointer, factor));
@@ -292,6 +301,7 @@ impl CanvasState {
         let Some(sync_id) = event.data_transfer().and_then(|data| data.get_data(SYNC_DRAG_TYPE).ok()).filter(|id| !id.is_empty()) else {
             return;
         };
+        self.refresh_origin();
         let point = self.to_canvas(event.client_x(), event.client_y());
         let position = Position { x: point.x - STEP_WIDTH / 2.0, y: point.y - STEP_HEIGHT / 2.0 };
         add_step(self.editor, &sync_id, position);
