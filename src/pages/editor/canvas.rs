@@ -22,7 +22,7 @@ const HANDLE_RADIUS: f64 = 7.0;
 /// The MIME type a palette item puts on the drag, carrying a sync id.
 pub const SYNC_DRAG_TYPE: &str = "application/x-baton-sync";
 
-/// What the pointer is doing, between pointerdown and pointerup.
+/// The pointer gesture in progress, between pointerdown and pointerup.
 #[derive(Debug, Clone, Default)]
 enum Gesture {
     #[default]
@@ -358,7 +358,7 @@ impl CanvasState {
     }
 }
 
-/// Why a proposed trigger is refused, for the person dragging it.
+/// Describe why a proposed trigger is rejected, for the person dragging it.
 fn refusal(error: &ConnectError) -> String {
     match error {
         ConnectError::Cycle { from, to, path } => {
