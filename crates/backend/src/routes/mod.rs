@@ -5,6 +5,7 @@ mod flows;
 mod health;
 mod history;
 mod me;
+mod openapi;
 mod runs;
 mod static_files;
 
@@ -23,6 +24,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(health::router())
         .merge(me::router())
+        .merge(openapi::router())
         .merge(catalog::router())
         .merge(flows::router())
         .merge(runs::router())
