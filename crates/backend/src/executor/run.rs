@@ -2,7 +2,7 @@
 //! blocking threads under the concurrency limit, and writes every change of
 //! a step run to the store together with its event.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -52,6 +52,12 @@ pub(super) struct RunTask {
     step_runs: Vec<StepRun>,
     outcomes: HashMap<String, Outcome>,
     undecided: BTreeSet<usize>,
+    /// Steps below each step, by index.
+    downstream: Vec<Vec<usize>>,
+    /// Upstream steps of each step that have not finished yet.
+    waiting: Vec<usize>,
+    /// Steps whose upstream steps have all finished, to decide next.
+    ready: VecDeque<usize>,
     attempts: HashMap<usize, AttemptHandle>,
     dirty: BTreeSet<usize>,
     cancelling: bool,
@@ -76,6 +82,18 @@ impl RunTask {
             .collect();
         let semaphore = Arc::new(Semaphore::new(executor.settings.concurrency.max(1)));
 
+        let index_of: HashMap<&str, usize> =
+            plan.steps.iter().enumerate().map(|(index, step)| (step.id.as_str(), index)).collect();
+        let mut downstream = vec![Vec::new(); plan.steps.len()];
+        let mut waiting = vec![0; plan.steps.len()];
+        for trigger in &plan.triggers {
+            if let (Some(&from), Some(&to)) = (index_of.get(trigger.from.as_str()), index_of.get(trigger.to.as_str())) {
+                downstream[from].push(to);
+                waiting[to] += 1;
+            }
+        }
+        let ready = (0..plan.steps.len()).filter(|&index| waiting[index] == 0).collect();
+
         RunTask {
             upstream: plan.upstream(),
             undecided: (0..plan.steps.len()).collect(),
@@ -92,6 +110,9 @@ impl RunTask {
             seq: 0,
             step_runs,
             outcomes: HashMap::new(),
+            downstream,
+            waiting,
+            ready,
             attempts: HashMap::new(),
             dirty: BTreeSet::new(),
             cancelling: false,
@@ -120,7 +141,13 @@ impl RunTask {
             }
 
             tokio::select! {
-                Some(message) = self.messages.1.recv() => self.handle(message),
+                Some(message) = self.messages.1.recv() => {
+                    self.handle(message);
+                    // Take every message already waiting, so one write covers them all.
+                    while let Ok(message) = self.messages.1.try_recv() {
+                        self.handle(message);
+                    }
+                }
                 _ = ticker.tick() => self.collect_progress(),
                 () = self.wake.notified() => {}
             }
@@ -129,34 +156,33 @@ impl RunTask {
         self.finish().await;
     }
 
-    /// Starts, passes through or skips every undecided step whose upstream
-    /// steps have all finished, until no more can be decided.
+    /// Starts, passes through or skips every step whose upstream steps have
+    /// all finished; a skip or pass-through readies the steps below at once.
     fn decide_ready(&mut self) {
-        loop {
-            let mut changed = false;
-            for index in self.undecided.clone() {
-                let step = &self.plan.steps[index];
-                let triggers = self.upstream.get(&step.id).map(Vec::as_slice).unwrap_or(&[]);
-                let Some(decision) = decide(step, triggers, &self.outcomes) else {
-                    continue;
-                };
-
-                self.undecided.remove(&index);
-                changed = true;
-                match decision {
-                    Decision::Run => self.spawn_attempt(index),
-                    Decision::PassThrough => {
-                        let note = "step is disabled; passed through to the steps below".to_string();
-                        self.end_step(index, StepRunStatus::Skipped, Outcome::PassedThrough, Some(note));
-                    }
-                    Decision::Skip { blocked_by } => {
-                        let note = format!("skipped: upstream step `{blocked_by}` did not succeed");
-                        self.end_step(index, StepRunStatus::Skipped, Outcome::Skipped, Some(note));
-                    }
-                }
+        while let Some(index) = self.ready.pop_front() {
+            if !self.undecided.remove(&index) {
+                continue;
             }
-            if !changed {
-                return;
+            let step = &self.plan.steps[index];
+            let triggers = self.upstream.get(&step.id).map(Vec::as_slice).unwrap_or(&[]);
+            // Every upstream step has finished, so every trigger has an outcome
+            // to check, unless two steps share an id, which validation rejects.
+            let Some(decision) = decide(step, triggers, &self.outcomes) else {
+                let note = "cannot start: two steps of the flow share this id".to_string();
+                self.end_step(index, StepRunStatus::Failed, Outcome::Failed, Some(note));
+                continue;
+            };
+
+            match decision {
+                Decision::Run => self.spawn_attempt(index),
+                Decision::PassThrough => {
+                    let note = "step is disabled; passed through to the steps below".to_string();
+                    self.end_step(index, StepRunStatus::Skipped, Outcome::PassedThrough, Some(note));
+                }
+                Decision::Skip { blocked_by } => {
+                    let note = format!("skipped: upstream step `{blocked_by}` did not succeed");
+                    self.end_step(index, StepRunStatus::Skipped, Outcome::Skipped, Some(note));
+                }
             }
         }
     }
@@ -254,6 +280,15 @@ impl RunTask {
         step_run.error = error;
         self.outcomes.insert(step_run.step_id.clone(), outcome);
         self.dirty.insert(index);
+        for &below in &self.downstream[index] {
+            if self.waiting[below] == 0 {
+                continue;
+            }
+            self.waiting[below] -= 1;
+            if self.waiting[below] == 0 {
+                self.ready.push_back(below);
+            }
+        }
 
         let records = step_run.records;
         match status {
@@ -325,7 +360,7 @@ impl RunTask {
         self.seq += steps.len() as u64 + 1;
 
         let run_id = self.run_id.clone();
-        let (status, started_at, finished_at) = (self.status, self.started_at, self.finished_at);
+        let state = self.run_state();
         let written = self
             .executor
             .store
@@ -336,7 +371,7 @@ impl RunTask {
                     events.push(runs::write_step(&tx, &run_id, step, first_seq + offset as u64)?);
                 }
                 let run_seq = first_seq + steps.len() as u64;
-                events.push(runs::write_run(&tx, &run_id, status, started_at, finished_at, run_seq)?);
+                events.push(runs::write_run(&tx, &run_id, &state, run_seq)?);
                 tx.commit()?;
                 Ok(events)
             })
@@ -345,6 +380,27 @@ impl RunTask {
         match written {
             Ok(events) => self.broadcast(events),
             Err(error) => tracing::error!(run_id = %self.run_id, %error, "cannot write the run's progress to the store"),
+        }
+    }
+
+    /// The run's status, times and totals, summed from the step runs in memory.
+    fn run_state(&self) -> runs::RunState {
+        let mut records = RecordCounts::default();
+        let mut steps_failed = 0;
+        for step_run in &self.step_runs {
+            records.processed += step_run.records.processed;
+            records.inserted += step_run.records.inserted;
+            records.updated += step_run.records.updated;
+            records.deleted += step_run.records.deleted;
+            records.failed += step_run.records.failed;
+            steps_failed += u32::from(step_run.status == StepRunStatus::Failed);
+        }
+        runs::RunState {
+            status: self.status,
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            steps_failed,
+            records,
         }
     }
 

@@ -232,32 +232,52 @@ pub fn write_step(conn: &Connection, run_id: &str, step: &StepRun, seq: u64) -> 
     Ok(event)
 }
 
-/// Sets a run's status and times, sums its step runs into its totals, and
-/// appends the run event.
-pub fn write_run(
-    conn: &Connection,
-    run_id: &str,
-    status: RunStatus,
-    started_at: Option<DateTime<Utc>>,
-    finished_at: Option<DateTime<Utc>>,
-    seq: u64,
-) -> Result<RunEvent, StoreError> {
+/// A run's status, times and totals over its step runs, as one write.
+#[derive(Debug, Clone, Copy)]
+pub struct RunState {
+    pub status: RunStatus,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub steps_failed: u32,
+    pub records: RecordCounts,
+}
+
+/// Writes a run's status, times and totals, and appends the run event.
+pub fn write_run(conn: &Connection, run_id: &str, state: &RunState, seq: u64) -> Result<RunEvent, StoreError> {
+    let records = state.records;
     conn.execute(
-        "UPDATE runs SET status = ?2, started_at = ?3, finished_at = ?4,
-            steps_failed = (SELECT COUNT(*) FROM step_runs WHERE run_id = ?1 AND status = 'failed'),
-            processed = (SELECT COALESCE(SUM(processed), 0) FROM step_runs WHERE run_id = ?1),
-            inserted = (SELECT COALESCE(SUM(inserted), 0) FROM step_runs WHERE run_id = ?1),
-            updated = (SELECT COALESCE(SUM(updated), 0) FROM step_runs WHERE run_id = ?1),
-            deleted = (SELECT COALESCE(SUM(deleted), 0) FROM step_runs WHERE run_id = ?1),
-            failed = (SELECT COALESCE(SUM(failed), 0) FROM step_runs WHERE run_id = ?1)
+        "UPDATE runs SET status = ?2, started_at = ?3, finished_at = ?4, steps_failed = ?5,
+                processed = ?6, inserted = ?7, updated = ?8, deleted = ?9, failed = ?10
          WHERE id = ?1",
-        params![run_id, enum_text(&status), started_at.map(format_time), finished_at.map(format_time)],
+        params![
+            run_id,
+            enum_text(&state.status),
+            state.started_at.map(format_time),
+            state.finished_at.map(format_time),
+            i64::from(state.steps_failed),
+            records.processed as i64,
+            records.inserted as i64,
+            records.updated as i64,
+            records.deleted as i64,
+            records.failed as i64,
+        ],
     )?;
     let run = summary_in(conn, run_id)?
         .ok_or_else(|| StoreError::InvalidValue { what: "runs.id", value: run_id.to_string() })?;
     let event = RunEvent::Run { seq, run };
     append_event(conn, run_id, &event)?;
     Ok(event)
+}
+
+/// Sums the stored step runs of a run.
+fn totals(conn: &Connection, run_id: &str) -> Result<(u32, RecordCounts), StoreError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(CASE WHEN status = 'failed' THEN 1 END), COALESCE(SUM(processed), 0), COALESCE(SUM(inserted), 0),
+                COALESCE(SUM(updated), 0), COALESCE(SUM(deleted), 0), COALESCE(SUM(failed), 0)
+         FROM step_runs WHERE run_id = ?1",
+        [run_id],
+        |row| Ok((row.get::<_, i64>(0)? as u32, counts_at(row, 1)?)),
+    )?)
 }
 
 fn append_event(conn: &Connection, run_id: &str, event: &RunEvent) -> Result<(), StoreError> {
@@ -315,8 +335,10 @@ fn interrupt_run(tx: &Transaction<'_>, run_id: &str, now: DateTime<Utc>) -> Resu
         tx.query_row("SELECT started_at FROM runs WHERE id = ?1", [run_id], |row| row.get(0))?;
     let started_at = parse_optional_time("runs.started_at", started_at)?;
 
+    let (steps_failed, records) = totals(tx, run_id)?;
+    let state = RunState { status: RunStatus::Interrupted, started_at, finished_at: Some(now), steps_failed, records };
     let seq = last_seq(tx, run_id)? + 1;
-    write_run(tx, run_id, RunStatus::Interrupted, started_at, Some(now), seq)?;
+    write_run(tx, run_id, &state, seq)?;
     Ok(())
 }
 
