@@ -10,6 +10,7 @@ pub mod codec;
 pub mod connect;
 pub mod diff;
 pub mod edit;
+pub mod geometry;
 mod graph;
 pub mod json;
 pub mod layout;

@@ -1,0 +1,42 @@
+//! The app: the router, its routes and the layout around every page.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+use crate::pages::{EditorPage, FlowsPage, NotFoundPage, SettingsPage, SyncsPage};
+use crate::settings::SettingsContext;
+use crate::status::{provide_status, StatusBanner, StatusIndicator};
+
+#[component]
+pub fn App() -> impl IntoView {
+    SettingsContext::provide();
+    provide_status();
+
+    view! {
+        <Router>
+            <header class="app-header">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"⇢"</span>
+                    "Baton"
+                </A>
+                <nav class="app-nav" aria-label="Main">
+                    <A href="/flows">"Flows"</A>
+                    <A href="/syncs">"Syncs"</A>
+                    <A href="/settings">"Settings"</A>
+                </nav>
+                <StatusIndicator/>
+            </header>
+            <StatusBanner/>
+            <main class="app-main">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=FlowsPage/>
+                    <Route path=path!("/flows") view=FlowsPage/>
+                    <Route path=path!("/flows/:flow_id") view=EditorPage/>
+                    <Route path=path!("/syncs") view=SyncsPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

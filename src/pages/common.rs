@@ -1,0 +1,45 @@
+//! Pieces every page uses: loading an API resource and showing why it failed.
+
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::api::{self, ApiError};
+use crate::settings::use_settings;
+
+/// Load `path` from the API, again whenever the path or the settings change.
+pub fn api_resource<T>(path: impl Fn() -> String + 'static) -> LocalResource<Result<T, ApiError>>
+where
+    T: DeserializeOwned + Clone + 'static,
+{
+    let settings = use_settings().settings;
+    LocalResource::new(move || {
+        let settings = settings.get();
+        let path = path();
+        async move { api::get_json::<T>(&settings, &path).await }
+    })
+}
+
+/// Why a request failed, told apart: backend down, token missing or
+/// refused, object missing, or anything else.
+#[component]
+pub fn ErrorPanel(error: ApiError, #[prop(into)] what: String) -> impl IntoView {
+    let (title, hint) = match &error {
+        ApiError::Unreachable { .. } => (format!("Could not load {what}: the backend is unreachable"), "Start the backend, then reload."),
+        ApiError::Status { status: 401, .. } => (format!("Could not load {what}: no valid token"), "Paste a token in Settings."),
+        ApiError::Status { status: 403, .. } => (format!("Could not load {what}: the token's role does not allow it"), "Use an editor token."),
+        ApiError::Status { status: 404, .. } => (format!("Not found: {what}"), "It may have been deleted, or the link is wrong."),
+        _ => (format!("Could not load {what}"), ""),
+    };
+    view! {
+        <section class="panel panel-error" role="alert" data-testid="error-panel">
+            <h2>{title}</h2>
+            <p>{error.to_string()}</p>
+            <p class="hint">{hint}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
+    view! { <p class="loading" aria-live="polite">{format!("Loading {what}…")}</p> }
+}

@@ -1,0 +1,19 @@
+//! One module per page, each with its private children.
+
+mod common;
+mod editor;
+mod flows;
+mod not_found;
+mod settings;
+mod syncs;
+
+pub use editor::EditorPage;
+pub use flows::FlowsPage;
+pub use not_found::NotFoundPage;
+pub use settings::SettingsPage;
+pub use syncs::SyncsPage;
+
+/// Percent-encode an id for use as one path segment.
+pub fn flow_path_segment(id: &str) -> String {
+    js_sys::encode_uri_component(id).into()
+}

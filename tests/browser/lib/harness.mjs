@@ -1,0 +1,123 @@
+// Starts the real backend and Debian's Chromium for the browser journeys.
+//
+// Every journey runs its own backend on a free port of 127.0.0.1, with a
+// fresh data directory, serving the release build of the dashboard.
+
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const backendBin = process.env.BATON_BACKEND;
+const distDir = process.env.BATON_DIST;
+export const artifactsDir = path.resolve("artifacts");
+
+export const EDITOR_TOKEN = "ci-editor-secret";
+export const VIEWER_TOKEN = "ci-viewer-secret";
+
+/** A port on 127.0.0.1 that nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Start baton-backend and wait until /api/v1/health answers.
+ * Options: demo (create the demo data), dataDir (reuse a directory), port.
+ */
+export async function startBackend({ demo = false, dataDir, port } = {}) {
+  if (!backendBin || !distDir) {
+    throw new Error("Set BATON_BACKEND (the baton-backend binary) and BATON_DIST (the dashboard build); `make test` sets both.");
+  }
+  const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), "baton-journey-"));
+  const listenPort = port ?? (await freePort());
+  const args = [
+    "--addr", `127.0.0.1:${listenPort}`,
+    "--data-dir", dir,
+    "--dist", distDir,
+    "--token", `ci-editor:editor:${EDITOR_TOKEN}`,
+    "--token", `ci-viewer:viewer:${VIEWER_TOKEN}`,
+  ];
+  if (demo) args.push("--demo");
+
+  const child = spawn(backendBin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "info" } });
+  let log = "";
+  child.stdout.on("data", (chunk) => (log += chunk));
+  child.stderr.on("data", (chunk) => (log += chunk));
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+
+  const url = `http://127.0.0.1:${listenPort}`;
+  await waitForHealth(url, child, () => log);
+
+  return {
+    url,
+    port: listenPort,
+    dataDir: dir,
+    log: () => log,
+    /** Stop with SIGTERM and wait for the process to end. */
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+    /** Remove the data directory, unless the caller passed its own. */
+    async cleanup() {
+      await this.stop();
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForHealth(url, child, log) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`baton-backend exited with code ${child.exitCode} before it was healthy:\n${log()}`);
+    }
+    try {
+      const response = await fetch(`${url}/api/v1/health`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`baton-backend was not healthy at ${url} within 120 s:\n${log()}`);
+}
+
+/** Debian's Chromium, headless, with no traffic of its own to the network. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Store the token in the dashboard's settings, as a user would. */
+export async function signIn(page, baseUrl, token = EDITOR_TOKEN) {
+  await page.goto(`${baseUrl}/settings`);
+  await page.getByLabel("Token").fill(token);
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("Saved.").waitFor();
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+}
