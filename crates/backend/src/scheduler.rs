@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::executor::{Executor, Plan, Start, StartError};
 use crate::store::flows;
 
-/// Longest sleep between two passes, so new and changed schedules are seen.
+/// Maximum sleep between two passes, so that new and changed schedules take effect.
 const MAX_SLEEP: Duration = Duration::from_secs(30);
 
 /// Name recorded as `triggered_by` of scheduled runs.
@@ -46,7 +46,7 @@ pub fn spawn(executor: Arc<Executor>) {
     });
 }
 
-/// The flows with a fire time in `(after, now]`.
+/// Returns the flows with a fire time in `(after, now]`.
 pub fn due_flows(flows: &[Flow], after: DateTime<Utc>, now: DateTime<Utc>) -> Vec<&Flow> {
     flows
         .iter()

@@ -58,7 +58,7 @@ pub struct ExecutorSettings {
     pub progress_interval: Duration,
 }
 
-/// Why a run could not start.
+/// Error of a run that could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("run `{0}` is still active")]
@@ -81,7 +81,7 @@ pub struct Executor {
     events: broadcast::Sender<(String, RunEvent)>,
 }
 
-/// Who and what starts a run.
+/// Reason, caller and flow version of a run to start.
 #[derive(Debug, Clone)]
 pub struct Start {
     pub reason: TriggerReason,

@@ -16,7 +16,7 @@ use super::Executor;
 use crate::engine::{Control, EngineError, SyncOutcome};
 use crate::store::{now, runs};
 
-/// What an attempt's task reports to its run.
+/// Message from an attempt's task to its run.
 enum AttemptMessage {
     Started { index: usize, at: DateTime<Utc> },
     Finished { index: usize, result: AttemptResult },
@@ -383,7 +383,7 @@ impl RunTask {
         }
     }
 
-    /// The run's status, times and totals, summed from the step runs in memory.
+    /// Sums the step runs in memory into the run's status, times and totals.
     fn run_state(&self) -> runs::RunState {
         let mut records = RecordCounts::default();
         let mut steps_failed = 0;
@@ -406,7 +406,7 @@ impl RunTask {
 
     fn broadcast(&self, events: Vec<RunEvent>) {
         for event in events {
-            // An error means nobody listens now; the store keeps the event for replay.
+            // An error means no client listens now; the store keeps the event for replay.
             let _ = self.executor.events.send((self.run_id.clone(), event));
         }
     }
@@ -433,12 +433,12 @@ impl Attempt {
         let index = self.index;
         let messages = self.messages.clone();
         let result = self.execute().await;
-        // An error means the run's task is gone, and nobody needs the result.
+        // An error means the run's task has ended, so the result has no reader.
         let _ = messages.send(AttemptMessage::Finished { index, result });
     }
 
     async fn execute(self) -> AttemptResult {
-        // The semaphore is never closed, so acquiring fails only if it were.
+        // This module never closes the semaphore, so acquiring cannot fail.
         let Ok(_permit) = Arc::clone(&self.semaphore).acquire_owned().await else {
             return AttemptResult::Failed("the run's concurrency limit was closed".to_string());
         };

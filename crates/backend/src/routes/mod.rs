@@ -10,7 +10,7 @@ mod runs;
 mod static_files;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::routing::any;
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -62,7 +62,7 @@ fn cors(state: &AppState) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(AllowOrigin::exact(origin))
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, "last-event-id".parse().expect("valid header name")])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, HeaderName::from_static("last-event-id")])
             .expose_headers([header::ETAG]),
     )
 }

@@ -42,7 +42,10 @@ async fn cancel(Editor(caller): Editor, State(state): State<AppState>, Path(id):
     if !state.executor().cancel(&id) {
         return Err(ApiError::Conflict {
             code: "run_not_active",
-            message: format!("run `{id}` is {:?}, not active, so there is nothing to cancel", run.summary.status).to_lowercase(),
+            message: format!(
+                "run `{id}` is {}, not active, so there is nothing to cancel",
+                crate::store::enum_text(&run.summary.status)
+            ),
         });
     }
     tracing::info!(run_id = %id, by = %caller.name, "run cancel accepted");
@@ -80,7 +83,7 @@ async fn retry(
     Ok((StatusCode::CREATED, Json(run)))
 }
 
-/// The plan of a retry of `old`, and what it runs for error messages.
+/// Builds the plan of a retry of `old`, and names what it runs for error messages.
 async fn retry_plan(state: &AppState, old: &Run, scope: RetryScope) -> ApiResult<(Plan, String)> {
     let (Some(flow_id), Some(version)) = (old.summary.flow_id.clone(), old.summary.flow_version) else {
         let sync_id = old.summary.sync_id.clone().unwrap_or_default();

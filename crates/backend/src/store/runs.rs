@@ -2,7 +2,7 @@
 //!
 //! The run executor owns the state of active runs and writes each change here
 //! together with the event that announces it, in one transaction, so a client
-//! that replays events from the store sees exactly what live clients saw.
+//! that replays events from the store receives exactly what live clients received.
 
 use baton_flow::{
     Page, RecordCounts, RejectedRecord, Run, RunEvent, RunStatus, RunSummary, StepRun, StepRunStatus,
@@ -90,7 +90,7 @@ pub fn create(conn: &mut Connection, run: &NewRun) -> Result<Result<RunSummary, 
     Ok(Ok(summary))
 }
 
-/// The id of the active run of a flow, or of a sync triggered alone.
+/// Returns the id of the active run of a flow, or of a sync triggered alone.
 pub fn active_run(conn: &Connection, flow_id: Option<&str>, sync_id: Option<&str>) -> Result<Option<String>, StoreError> {
     active_run_in(conn, flow_id, sync_id)
 }
@@ -117,7 +117,7 @@ fn summary_in(conn: &Connection, id: &str) -> Result<Option<RunSummary>, StoreEr
     row.map(RunRow::into_summary).transpose()
 }
 
-/// A run with every step run and its rejected samples.
+/// Reads a run with every step run and its rejected samples.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Run>, StoreError> {
     let Some(summary) = summary_in(conn, id)? else {
         return Ok(None);
@@ -126,7 +126,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Run>, StoreError> {
     Ok(Some(Run { summary, step_runs }))
 }
 
-/// The step ids a run executes, in the flow's order.
+/// Returns the step ids a run executes, in the flow's order.
 pub fn step_ids(conn: &Connection, id: &str) -> Result<Option<Vec<String>>, StoreError> {
     let text: Option<String> =
         conn.query_row("SELECT step_ids FROM runs WHERE id = ?1", [id], |row| row.get(0)).optional()?;
@@ -289,7 +289,7 @@ fn append_event(conn: &Connection, run_id: &str, event: &RunEvent) -> Result<(),
     Ok(())
 }
 
-/// The events of a run after `seq`, in order.
+/// Reads the events of a run after `seq`, in order.
 pub fn events_after(conn: &Connection, run_id: &str, seq: u64) -> Result<Vec<RunEvent>, StoreError> {
     let mut statement = conn.prepare("SELECT body FROM run_events WHERE run_id = ?1 AND seq > ?2 ORDER BY seq")?;
     let rows = statement.query_map(params![run_id, seq as i64], |row| row.get::<_, String>(0))?;
@@ -342,14 +342,14 @@ fn interrupt_run(tx: &Transaction<'_>, run_id: &str, now: DateTime<Utc>) -> Resu
     Ok(())
 }
 
-/// The newest run of a flow.
+/// Returns the newest run of a flow.
 pub fn last_of_flow(conn: &Connection, flow_id: &str) -> Result<Option<RunSummary>, StoreError> {
     let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE flow_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1");
     let row = conn.query_row(&sql, [flow_id], RunRow::read).optional()?;
     row.map(RunRow::into_summary).transpose()
 }
 
-/// The newest finished step run of a sync, in any run.
+/// Returns the newest finished step run of a sync, in any run.
 pub fn sync_last_run(conn: &Connection, sync_id: &str) -> Result<Option<SyncLastRun>, StoreError> {
     let row = conn
         .query_row(
@@ -384,12 +384,12 @@ pub fn sync_last_run(conn: &Connection, sync_id: &str) -> Result<Option<SyncLast
     }))
 }
 
-/// One page of a flow's run history, newest first.
+/// Reads one page of a flow's run history, newest first.
 pub fn flow_history(conn: &Connection, flow_id: &str, query: &HistoryQuery) -> Result<Page<RunSummary>, StoreError> {
     history(conn, "flow_id = ?", flow_id, query)
 }
 
-/// One page of the runs that executed a sync, alone or in any flow, newest first.
+/// Reads one page of the runs that executed a sync, alone or in any flow, newest first.
 pub fn sync_history(conn: &Connection, sync_id: &str, query: &HistoryQuery) -> Result<Page<RunSummary>, StoreError> {
     history(conn, "id IN (SELECT run_id FROM step_runs WHERE sync_id = ?)", sync_id, query)
 }
