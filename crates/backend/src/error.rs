@@ -50,6 +50,9 @@ pub enum ApiError {
     #[error("the flow breaks {} rule(s); details lists every problem", problems.iter().filter(|problem| problem.is_error()).count())]
     InvalidFlow { problems: Vec<Problem> },
 
+    #[error("{0}")]
+    Unavailable(String),
+
     /// Anything the client cannot fix; the detail goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -73,6 +76,7 @@ impl ApiError {
             ApiError::PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required"),
             ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::InvalidFlow { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_flow"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -37,7 +37,17 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         None => tracing::info!("no --dist given; serving the API only"),
     }
 
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let stopping = state.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        stopping.begin_shutdown();
+    };
+    axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown).await?;
+
+    let interrupted = state.executor().stop().await?;
+    for run_id in &interrupted {
+        tracing::warn!(run_id = %run_id, "run was active at shutdown; marked interrupted");
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -85,6 +85,7 @@ async fn start(executor: &Arc<Executor>, flow: &Flow) {
         Err(StartError::Active(run_id)) => {
             tracing::warn!(flow_id = %flow.id, active_run_id = %run_id, "scheduled run skipped: the flow's previous run is still active")
         }
+        Err(StartError::Stopping) => tracing::info!(flow_id = %flow.id, "scheduled run not started: the backend is stopping"),
         Err(StartError::Store(error)) => tracing::error!(flow_id = %flow.id, %error, "scheduled run failed to start"),
     }
 }

@@ -106,6 +106,7 @@ fn open_parts(config: &Config, runner: Option<Arc<dyn StepRunner>>) -> Result<Ap
             catalog,
             tokens,
             executor,
+            shutdown: tokio::sync::watch::channel(false).0,
         }),
     })
 }

@@ -138,3 +138,39 @@ async fn sigkill_during_run_comes_back_interrupted() {
     let steps: Vec<&str> = retried["step_runs"].as_array().unwrap().iter().map(|step| step["step_id"].as_str().unwrap()).collect();
     assert_eq!(steps, ["contacts", "deals"]);
 }
+
+#[tokio::test]
+async fn sigterm_stops_promptly_and_interrupts_run() {
+    let data_dir = tempfile::tempdir().unwrap();
+    common::prepare_demo(data_dir.path(), 300);
+    let client = reqwest::Client::new();
+    let mut first = Process::start(data_dir.path());
+    let flows = call(&client, &first, Method::GET, "/flows", None).await;
+    let flow_id = flows[0]["id"].as_str().unwrap().to_string();
+    let run = call(&client, &first, Method::POST, &format!("/flows/{flow_id}/runs"), None).await;
+    let run_id = run["id"].as_str().unwrap().to_string();
+    wait_for(&client, &first, &run_id, |run| run["status"] == "running").await;
+    let events = client.get(first.url(&format!("/runs/{run_id}/events"))).bearer_auth(EDITOR).send().await.unwrap();
+    assert_eq!(events.status(), 200);
+
+    let sent = Command::new("kill").arg("-TERM").arg(first.child.id().to_string()).status().expect("kill runs");
+    assert!(sent.success());
+    let began = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = first.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(began.elapsed() < Duration::from_secs(20), "backend still running 20 s after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status}");
+    drop(events);
+    drop(first);
+
+    let second = Process::start(data_dir.path());
+    let after = call(&client, &second, Method::GET, &format!("/runs/{run_id}"), None).await;
+    assert_eq!(after["status"], "interrupted", "{after}");
+    for step_run in after["step_runs"].as_array().unwrap() {
+        assert!(["succeeded", "interrupted"].contains(&step_run["status"].as_str().unwrap()), "{step_run}");
+    }
+}

@@ -361,10 +361,16 @@ impl RunTask {
 
         let run_id = self.run_id.clone();
         let state = self.run_state();
+        let stopping = self.executor.is_stopping();
         let written = self
             .executor
             .store
             .call(move |conn| {
+                // Checked under the store's lock: once the process stops, the
+                // run stays as `stop` marked it.
+                if stopping.load(Ordering::SeqCst) {
+                    return Ok(Vec::new());
+                }
                 let tx = conn.transaction()?;
                 let mut events = Vec::with_capacity(steps.len() + 1);
                 for (offset, step) in steps.iter().enumerate() {

@@ -79,6 +79,7 @@ async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {
 pub(crate) fn start_error(error: StartError, subject: String) -> ApiError {
     match error {
         StartError::Active(run_id) => ApiError::RunActive { subject, run_id },
+        StartError::Stopping => ApiError::Unavailable(error.to_string()),
         StartError::Store(error) => error.into(),
     }
 }

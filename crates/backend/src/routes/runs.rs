@@ -144,13 +144,28 @@ async fn events(
 async fn forward_events(
     state: AppState,
     run_id: String,
-    mut last_seq: u64,
+    last_seq: u64,
     mut live: broadcast::Receiver<(String, RunEvent)>,
     sender: mpsc::Sender<Result<Event, Infallible>>,
 ) {
+    let mut shutdown = state.shutdown_signal();
+    tokio::select! {
+        () = follow_run(&state, &run_id, last_seq, &mut live, &sender) => {}
+        _ = shutdown.wait_for(|stopping| *stopping) => {}
+        () = sender.closed() => {}
+    }
+}
+
+async fn follow_run(
+    state: &AppState,
+    run_id: &str,
+    mut last_seq: u64,
+    live: &mut broadcast::Receiver<(String, RunEvent)>,
+    sender: &mpsc::Sender<Result<Event, Infallible>>,
+) {
     loop {
         let stored = {
-            let run_id = run_id.clone();
+            let run_id = run_id.to_string();
             state.store().call(move |conn| runs::events_after(conn, &run_id, last_seq)).await
         };
         let stored = match stored {
@@ -162,7 +177,7 @@ async fn forward_events(
         };
         for event in stored {
             last_seq = event.seq();
-            if !send(&sender, &event).await || is_last(&event) {
+            if !send(sender, &event).await || is_last(&event) {
                 return;
             }
         }
@@ -171,7 +186,7 @@ async fn forward_events(
             match live.recv().await {
                 Ok((id, event)) if id == run_id && event.seq() > last_seq => {
                     last_seq = event.seq();
-                    if !send(&sender, &event).await || is_last(&event) {
+                    if !send(sender, &event).await || is_last(&event) {
                         return;
                     }
                 }
