@@ -34,6 +34,9 @@ pub enum StartupError {
     #[error(transparent)]
     Engine(#[from] EngineError),
 
+    #[error("--token flags `{first}` and `{second}` share one secret; give each token its own")]
+    DuplicateTokenSecret { first: String, second: String },
+
     #[error("cannot read or write the demo tokens in {}: {source}", path.display())]
     DemoTokens {
         path: PathBuf,
@@ -151,6 +154,7 @@ fn set_up_tokens(config: &Config, store: &Store) -> Result<TokenTable, StartupEr
                 source: "flag".to_string(),
             })
             .collect();
+        check_distinct_secrets(&stored)?;
         store.call_blocking(|conn| tokens::replace_all(conn, &stored))?;
         tracing::info!(count = stored.len(), "API tokens set from --token");
         return Ok(TokenTable::new(&stored));
@@ -174,6 +178,16 @@ fn set_up_tokens(config: &Config, store: &Store) -> Result<TokenTable, StartupEr
         tracing::info!(count = stored.len(), "API tokens kept from the previous start");
     }
     Ok(TokenTable::new(&stored))
+}
+
+fn check_distinct_secrets(tokens: &[StoredToken]) -> Result<(), StartupError> {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for token in tokens {
+        if let Some(first) = seen.insert(&token.hash, &token.name) {
+            return Err(StartupError::DuplicateTokenSecret { first: first.to_string(), second: token.name.clone() });
+        }
+    }
+    Ok(())
 }
 
 /// Prints the demo tokens on standard output for the person who started the

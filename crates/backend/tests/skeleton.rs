@@ -94,3 +94,22 @@ async fn tokens_stored_hashed() {
         assert!(!bytes.windows(needle.len()).any(|window| window == needle), "secret found in {file}");
     }
 }
+
+#[tokio::test]
+async fn duplicate_token_secret_fails_start() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let config = <baton_backend::Config as clap::Parser>::try_parse_from([
+        "baton-backend",
+        "--data-dir",
+        &data_dir.path().display().to_string(),
+        "--token",
+        "alice:editor:same-secret-value",
+        "--token",
+        "bob:viewer:same-secret-value",
+    ])
+    .unwrap();
+
+    let error = baton_backend::AppState::open(&config).err().expect("duplicate secrets rejected").to_string();
+
+    assert!(error.contains("`alice` and `bob` share one secret"), "{error}");
+}

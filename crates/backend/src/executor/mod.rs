@@ -155,7 +155,16 @@ impl Executor {
         let executor = Arc::clone(self);
         tokio::spawn(async move {
             let task = run::RunTask::new(Arc::clone(&executor), run_id.clone(), plan, cancel, wake);
-            task.execute().await;
+            // A panic in the run's task must not leave the flow blocked by a
+            // run that stays active forever, so it ends the run as interrupted.
+            if let Err(error) = tokio::spawn(task.execute()).await {
+                tracing::error!(run_id = %run_id, %error, "run task failed; marking the run interrupted");
+                let failed_run = run_id.clone();
+                let marked = executor.store.call(move |conn| crate::store::runs::interrupt(conn, &failed_run)).await;
+                if let Err(error) = marked {
+                    tracing::error!(run_id = %run_id, %error, "cannot mark the failed run interrupted");
+                }
+            }
             executor.lock_active().remove(&run_id);
         });
         Ok(summary)

@@ -325,6 +325,20 @@ pub fn interrupt_unfinished(conn: &mut Connection) -> Result<Vec<String>, StoreE
     Ok(ids)
 }
 
+/// Marks one run and its unfinished step runs as interrupted, if it is still active.
+pub fn interrupt(conn: &mut Connection, run_id: &str) -> Result<bool, StoreError> {
+    let tx = conn.transaction()?;
+    let active: Option<String> = tx
+        .query_row("SELECT id FROM runs WHERE id = ?1 AND status IN ('queued', 'running')", [run_id], |row| row.get(0))
+        .optional()?;
+    if active.is_none() {
+        return Ok(false);
+    }
+    interrupt_run(&tx, run_id, super::now())?;
+    tx.commit()?;
+    Ok(true)
+}
+
 fn interrupt_run(tx: &Transaction<'_>, run_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE step_runs SET status = 'interrupted', finished_at = CASE WHEN started_at IS NULL THEN NULL ELSE ?2 END
