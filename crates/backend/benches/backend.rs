@@ -54,8 +54,9 @@ fn step(index: usize) -> Step {
     }
 }
 
-/// A flow of `STEPS` steps in layers of `width`, each step triggered by every
-/// step of the layer above when `width` is 1, or by one step above otherwise.
+/// Builds a flow of `STEPS` steps in which step i is triggered by step
+/// i - `width`: a chain when `width` is 1, else `width` parallel chains, so
+/// that each layer of `width` steps can run at once.
 fn layered_flow(width: usize) -> Flow {
     let steps: Vec<Step> = (0..STEPS).map(step).collect();
     let triggers = (width..STEPS)

@@ -222,8 +222,9 @@ async fn flow_at_step_limit_fits() {
     assert_eq!(status, 201, "{}", &text[..text.len().min(500)]);
 }
 
-/// A flow at baton-flow's limits of steps and triggers, with the longest step
-/// ids allowed; every step writes accounts, which is valid with warnings.
+/// Builds a flow at baton-flow's limits of steps and triggers, with the
+/// longest step ids allowed. Every step updates accounts, which validation
+/// accepts with warnings.
 fn max_flow() -> Value {
     let steps = baton_flow::limits::MAX_STEPS;
     let id_chars = baton_flow::limits::MAX_STEP_ID_CHARS;

@@ -42,7 +42,7 @@ async fn every_documented_route_exists() {
     }
 }
 
-/// The property names of schema `name` in the document.
+/// Lists the property names of schema `name` in the document, sorted.
 fn properties(document: &Value, name: &str) -> Vec<String> {
     let schema = &document["components"]["schemas"][name];
     let mut names: Vec<String> = schema["properties"].as_object().unwrap_or_else(|| panic!("schema {name}")).keys().cloned().collect();

@@ -62,7 +62,7 @@ impl Server {
         self.data_dir.path().to_path_buf()
     }
 
-    /// A request to `/api/v1{path}` with `token`.
+    /// Builds a request to `/api/v1{path}` with `token`.
     pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
         self.client.request(method, self.url(&format!("/api/v1{path}"))).bearer_auth(token)
     }
@@ -105,7 +105,7 @@ impl Server {
         }
     }
 
-    /// The id of the demo flow whose name starts with `prefix`.
+    /// Reads the demo flow whose name starts with `prefix`.
     pub async fn demo_flow(&self, prefix: &str) -> Value {
         let flows = self.get("/flows").await;
         let id = flows
@@ -166,7 +166,7 @@ pub fn set_latency(data_dir: &Path, latency_ms: u64) {
     std::fs::write(&path, rewritten.join("\n")).expect("write catalog");
 }
 
-/// The body of a 2xx response; panics with the body otherwise.
+/// Parses the body of a 2xx response, and panics with the body otherwise.
 pub async fn json_ok(response: Response) -> Value {
     let status = response.status();
     let text = response.text().await.expect("body");
@@ -174,14 +174,14 @@ pub async fn json_ok(response: Response) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
-/// The status and the error body of a response.
+/// Returns the status and the error body of a response.
 pub async fn error_of(response: Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.expect("JSON error body");
     (status, body)
 }
 
-/// The step run of `step_id` in `run`.
+/// Finds the step run of `step_id` in `run`.
 pub fn step_run<'a>(run: &'a Value, step_id: &str) -> &'a Value {
     run["step_runs"]
         .as_array()
@@ -191,7 +191,7 @@ pub fn step_run<'a>(run: &'a Value, step_id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no step run {step_id} in {run}"))
 }
 
-/// A step of a flow body.
+/// Builds a step of a flow body.
 pub fn step(id: &str, sync_id: &str) -> Value {
     serde_json::json!({ "id": id, "sync_id": sync_id })
 }
