@@ -24,7 +24,10 @@ struct NoopRunner;
 
 impl StepRunner for NoopRunner {
     fn run(&self, _sync_id: &str, _control: &Control) -> Result<SyncOutcome, EngineError> {
-        Ok(SyncOutcome { records: RecordCounts::default(), rejected_samples: Vec::new() })
+        Ok(SyncOutcome {
+            records: RecordCounts::default(),
+            rejected_samples: Vec::new(),
+        })
     }
 }
 
@@ -66,23 +69,42 @@ fn layered_flow(width: usize) -> Flow {
             condition: TriggerCondition::OnSuccess,
         })
         .collect();
-    Flow { id: format!("bench_{width}"), name: "bench".to_string(), steps, triggers, ..Flow::default() }
+    Flow {
+        id: format!("bench_{width}"),
+        name: "bench".to_string(),
+        steps,
+        triggers,
+        ..Flow::default()
+    }
 }
 
 async fn executor_overhead(width: usize, concurrency: &str) {
     let data_dir = tempfile::tempdir().expect("temporary dir");
     let state = open(data_dir.path(), concurrency);
     let flow = layered_flow(width);
-    let start = Start { reason: TriggerReason::Manual, triggered_by: "bench".to_string(), retry_of: None, flow_version: Some(1) };
+    let start = Start {
+        reason: TriggerReason::Manual,
+        triggered_by: "bench".to_string(),
+        retry_of: None,
+        flow_version: Some(1),
+    };
 
     let began = Instant::now();
-    let run = state.executor().start(Plan::of_flow(&flow, None), start).await.expect("run starts");
+    let run = state
+        .executor()
+        .start(Plan::of_flow(&flow, None), start)
+        .await
+        .expect("run starts");
     while state.executor().is_active(&run.id) {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     let elapsed = began.elapsed();
 
-    let shape = if width == 1 { "chain".to_string() } else { format!("{} layers of {width}", STEPS / width) };
+    let shape = if width == 1 {
+        "chain".to_string()
+    } else {
+        format!("{} layers of {width}", STEPS / width)
+    };
     println!(
         "executor: {STEPS} no-op steps, {shape}, concurrency {concurrency}: {:.0} ms per run, {:.3} ms per step",
         elapsed.as_secs_f64() * 1e3,
@@ -103,12 +125,20 @@ fn fill_history(data_dir: &std::path::Path) {
                  VALUES (?1, 'flow_bench', 1, ?2, 'schedule', 'schedule', ?3, ?3, ?3, 7, '[]')",
             )
             .expect("statement");
-        let first = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        let first = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
         for index in 0..HISTORY_RUNS {
             let created = first + chrono::TimeDelta::minutes(index as i64);
-            let status = if index % 100 == 0 { "failed" } else { "succeeded" };
+            let status = if index % 100 == 0 {
+                "failed"
+            } else {
+                "succeeded"
+            };
             let created = baton_backend::store::format_time(created);
-            insert.execute(params![format!("run_{index:08}"), status, created]).expect("insert");
+            insert
+                .execute(params![format!("run_{index:08}"), status, created])
+                .expect("insert");
         }
     }
     tx.commit().expect("commit");
@@ -118,12 +148,18 @@ async fn history_pages() {
     let data_dir = tempfile::tempdir().expect("temporary dir");
     let state = open(data_dir.path(), "4");
     fill_history(data_dir.path());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
     tokio::spawn(async move { axum::serve(listener, app(state)).await });
 
     let client = reqwest::Client::new();
-    let health = client.get(format!("http://{addr}/api/v1/health")).send().await.expect("backend up");
+    let health = client
+        .get(format!("http://{addr}/api/v1/health"))
+        .send()
+        .await
+        .expect("backend up");
     assert!(health.status().is_success());
 
     // A cursor into the middle of history, as a client paging that far would hold.
@@ -142,18 +178,36 @@ async fn history_pages() {
 
     for (label, query) in [
         ("first page of 50", "limit=50".to_string()),
-        ("page of 50 after 50,000 runs", format!("limit=50&cursor={deep_cursor}")),
-        ("first page of 50 failed runs (1 in 100)", "limit=50&status=failed".to_string()),
-        ("page of 500, time range", "limit=500&since=2020-02-01T00:00:00Z&until=2020-03-01T00:00:00Z".to_string()),
+        (
+            "page of 50 after 50,000 runs",
+            format!("limit=50&cursor={deep_cursor}"),
+        ),
+        (
+            "first page of 50 failed runs (1 in 100)",
+            "limit=50&status=failed".to_string(),
+        ),
+        (
+            "page of 500, time range",
+            "limit=500&since=2020-02-01T00:00:00Z&until=2020-03-01T00:00:00Z".to_string(),
+        ),
     ] {
         let mut times = Vec::with_capacity(PAGE_REQUESTS);
         for _ in 0..PAGE_REQUESTS {
             let url = format!("http://{addr}/api/v1/flows/flow_bench/runs?{query}");
             let began = Instant::now();
-            let response = client.get(&url).bearer_auth("bench-editor-secret").send().await.expect("request");
+            let response = client
+                .get(&url)
+                .bearer_auth("bench-editor-secret")
+                .send()
+                .await
+                .expect("request");
             let body = response.bytes().await.expect("body");
             times.push(began.elapsed());
-            assert!(body.starts_with(b"{\"items\""), "{}", String::from_utf8_lossy(&body));
+            assert!(
+                body.starts_with(b"{\"items\""),
+                "{}",
+                String::from_utf8_lossy(&body)
+            );
         }
         times.sort();
         println!(
@@ -165,7 +219,10 @@ async fn history_pages() {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         executor_overhead(1, "4").await;
         executor_overhead(100, "4").await;

@@ -27,7 +27,11 @@ pub struct TokenFlag {
 
 impl std::fmt::Debug for TokenFlag {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("TokenFlag").field("name", &self.name).field("role", &self.role).finish_non_exhaustive()
+        formatter
+            .debug_struct("TokenFlag")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
     }
 }
 
@@ -36,7 +40,8 @@ impl std::str::FromStr for TokenFlag {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let mut parts = text.splitn(3, ':');
-        let (Some(name), Some(role), Some(secret)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(name), Some(role), Some(secret)) = (parts.next(), parts.next(), parts.next())
+        else {
             return Err("expected NAME:ROLE:SECRET, such as ci:editor:s3cret".to_string());
         };
         let role = match role {
@@ -50,7 +55,11 @@ impl std::str::FromStr for TokenFlag {
         if secret.len() < 8 {
             return Err("the token's SECRET is shorter than 8 characters".to_string());
         }
-        Ok(TokenFlag { name: name.to_string(), role, secret: secret.to_string() })
+        Ok(TokenFlag {
+            name: name.to_string(),
+            role,
+            secret: secret.to_string(),
+        })
     }
 }
 
@@ -68,7 +77,15 @@ impl TokenTable {
     pub fn new(tokens: &[StoredToken]) -> Self {
         let by_hash = tokens
             .iter()
-            .map(|token| (token.hash.clone(), Caller { name: token.name.clone(), role: token.role }))
+            .map(|token| {
+                (
+                    token.hash.clone(),
+                    Caller {
+                        name: token.name.clone(),
+                        role: token.role,
+                    },
+                )
+            })
             .collect();
         TokenTable { by_hash }
     }
@@ -97,16 +114,32 @@ impl DemoTokens {
         if path.exists() {
             let text = std::fs::read_to_string(&path)?;
             let value = |prefix: &str| {
-                text.lines().find_map(|line| line.strip_prefix(prefix)).map(|secret| secret.trim().to_string())
+                text.lines()
+                    .find_map(|line| line.strip_prefix(prefix))
+                    .map(|secret| secret.trim().to_string())
             };
             if let (Some(editor), Some(viewer)) = (value("editor="), value("viewer=")) {
-                return Ok(DemoTokens { editor, viewer, path });
+                return Ok(DemoTokens {
+                    editor,
+                    viewer,
+                    path,
+                });
             }
-            let message = format!("{} lacks an editor= or viewer= line; delete it to make new demo tokens", path.display());
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, message));
+            let message = format!(
+                "{} lacks an editor= or viewer= line; delete it to make new demo tokens",
+                path.display()
+            );
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                message,
+            ));
         }
 
-        let tokens = DemoTokens { editor: new_secret("edit"), viewer: new_secret("view"), path };
+        let tokens = DemoTokens {
+            editor: new_secret("edit"),
+            viewer: new_secret("view"),
+            path,
+        };
         let text = format!(
             "# Demo API tokens of this data dir, made by baton-backend --demo.\neditor={}\nviewer={}\n",
             tokens.editor, tokens.viewer
@@ -117,8 +150,18 @@ impl DemoTokens {
 
     pub fn stored(&self) -> Vec<StoredToken> {
         vec![
-            StoredToken { hash: hash_secret(&self.editor), name: "demo-editor".into(), role: Role::Editor, source: "demo".into() },
-            StoredToken { hash: hash_secret(&self.viewer), name: "demo-viewer".into(), role: Role::Viewer, source: "demo".into() },
+            StoredToken {
+                hash: hash_secret(&self.editor),
+                name: "demo-editor".into(),
+                role: Role::Editor,
+                source: "demo".into(),
+            },
+            StoredToken {
+                hash: hash_secret(&self.viewer),
+                name: "demo-viewer".into(),
+                role: Role::Viewer,
+                source: "demo".into(),
+            },
         ]
     }
 }
@@ -134,7 +177,11 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     {
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
         file.write_all(text.as_bytes())
     }
     #[cfg(not(unix))]
@@ -153,22 +200,34 @@ pub struct Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).ok_or_else(|| {
-            ApiError::Unauthorized("missing Authorization header; send Authorization: Bearer <token>".to_string())
-        })?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "missing Authorization header; send Authorization: Bearer <token>".to_string(),
+                )
+            })?;
         let secret = header
             .to_str()
             .ok()
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(str::trim)
-            .ok_or_else(|| ApiError::Unauthorized("the Authorization header is not `Bearer <token>`".to_string()))?;
+            .ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "the Authorization header is not `Bearer <token>`".to_string(),
+                )
+            })?;
 
-        state
-            .tokens()
-            .find(secret)
-            .cloned()
-            .ok_or_else(|| ApiError::Unauthorized("unknown token; check the token in the dashboard's settings".to_string()))
+        state.tokens().find(secret).cloned().ok_or_else(|| {
+            ApiError::Unauthorized(
+                "unknown token; check the token in the dashboard's settings".to_string(),
+            )
+        })
     }
 }
 
@@ -179,7 +238,10 @@ pub struct Editor(pub Caller);
 impl FromRequestParts<AppState> for Editor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, state).await?;
         if caller.role != Role::Editor {
             return Err(ApiError::Forbidden(format!(

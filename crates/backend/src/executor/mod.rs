@@ -42,7 +42,9 @@ impl StepRunner for EngineRunner {
     fn run(&self, sync_id: &str, control: &Control) -> Result<SyncOutcome, EngineError> {
         match &self.catalog {
             Some(catalog) => crate::engine::run_sync(&self.data_dir, catalog, sync_id, control),
-            None => Err(EngineError::UnknownSync { sync_id: sync_id.to_string() }),
+            None => Err(EngineError::UnknownSync {
+                sync_id: sync_id.to_string(),
+            }),
         }
     }
 }
@@ -96,7 +98,11 @@ pub struct Start {
 }
 
 impl Executor {
-    pub fn new(store: Store, runner: Arc<dyn StepRunner>, settings: ExecutorSettings) -> Arc<Executor> {
+    pub fn new(
+        store: Store,
+        runner: Arc<dyn StepRunner>,
+        settings: ExecutorSettings,
+    ) -> Arc<Executor> {
         let (events, _) = broadcast::channel(1024);
         Arc::new(Executor {
             store,
@@ -109,19 +115,31 @@ impl Executor {
     }
 
     /// Creates a run of `plan` and starts executing it in the background.
-    pub async fn start(self: &Arc<Self>, plan: Plan, start: Start) -> Result<RunSummary, StartError> {
+    pub async fn start(
+        self: &Arc<Self>,
+        plan: Plan,
+        start: Start,
+    ) -> Result<RunSummary, StartError> {
         if self.stopping.load(Ordering::SeqCst) {
             return Err(StartError::Stopping);
         }
         let new_run = NewRun {
             id: new_id("run"),
-            sync_id: if plan.flow_id.is_none() { plan.steps.first().map(|step| step.sync_id.clone()) } else { None },
+            sync_id: if plan.flow_id.is_none() {
+                plan.steps.first().map(|step| step.sync_id.clone())
+            } else {
+                None
+            },
             flow_id: plan.flow_id.clone(),
             flow_version: start.flow_version,
             trigger_reason: start.reason,
             triggered_by: start.triggered_by,
             retry_of: start.retry_of,
-            steps: plan.steps.iter().map(|step| (step.id.clone(), step.sync_id.clone())).collect(),
+            steps: plan
+                .steps
+                .iter()
+                .map(|step| (step.id.clone(), step.sync_id.clone()))
+                .collect(),
         };
 
         // Registered before the run exists in the store, so that a cancel
@@ -129,9 +147,18 @@ impl Executor {
         let run_id = new_run.id.clone();
         let cancel = Arc::new(AtomicBool::new(false));
         let wake = Arc::new(Notify::new());
-        self.lock_active().insert(run_id.clone(), ActiveRun { cancel: Arc::clone(&cancel), wake: Arc::clone(&wake) });
+        self.lock_active().insert(
+            run_id.clone(),
+            ActiveRun {
+                cancel: Arc::clone(&cancel),
+                wake: Arc::clone(&wake),
+            },
+        );
 
-        let created = self.store.call(move |conn| crate::store::runs::create(conn, &new_run)).await;
+        let created = self
+            .store
+            .call(move |conn| crate::store::runs::create(conn, &new_run))
+            .await;
         let summary = match created {
             Ok(Ok(summary)) => summary,
             Ok(Err(active)) => {
@@ -160,7 +187,10 @@ impl Executor {
             if let Err(error) = tokio::spawn(task.execute()).await {
                 tracing::error!(run_id = %run_id, %error, "run task failed; marking the run interrupted");
                 let failed_run = run_id.clone();
-                let marked = executor.store.call(move |conn| crate::store::runs::interrupt(conn, &failed_run)).await;
+                let marked = executor
+                    .store
+                    .call(move |conn| crate::store::runs::interrupt(conn, &failed_run))
+                    .await;
                 if let Err(error) = marked {
                     tracing::error!(run_id = %run_id, %error, "cannot mark the failed run interrupted");
                 }
@@ -181,7 +211,9 @@ impl Executor {
 
         // The store's lock orders this after any write already under way,
         // and every later write sees `stopping` under the same lock.
-        self.store.call(crate::store::runs::interrupt_unfinished).await
+        self.store
+            .call(crate::store::runs::interrupt_unfinished)
+            .await
     }
 
     pub(crate) fn is_stopping(&self) -> Arc<AtomicBool> {
@@ -219,6 +251,8 @@ impl Executor {
     }
 
     fn lock_active(&self) -> std::sync::MutexGuard<'_, HashMap<String, ActiveRun>> {
-        self.active.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.active
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

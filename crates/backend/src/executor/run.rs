@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use baton_flow::{FailureAction, RecordCounts, RunEvent, RunStatus, StepRun, StepRunStatus, Trigger};
+use baton_flow::{
+    FailureAction, RecordCounts, RunEvent, RunStatus, StepRun, StepRunStatus, Trigger,
+};
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, Notify, Semaphore};
 
@@ -43,7 +45,10 @@ pub(super) struct RunTask {
     cancel: Arc<AtomicBool>,
     wake: Arc<Notify>,
     semaphore: Arc<Semaphore>,
-    messages: (mpsc::UnboundedSender<AttemptMessage>, mpsc::UnboundedReceiver<AttemptMessage>),
+    messages: (
+        mpsc::UnboundedSender<AttemptMessage>,
+        mpsc::UnboundedReceiver<AttemptMessage>,
+    ),
 
     status: RunStatus,
     started_at: Option<DateTime<Utc>>,
@@ -64,7 +69,13 @@ pub(super) struct RunTask {
 }
 
 impl RunTask {
-    pub(super) fn new(executor: Arc<Executor>, run_id: String, plan: Plan, cancel: Arc<AtomicBool>, wake: Arc<Notify>) -> Self {
+    pub(super) fn new(
+        executor: Arc<Executor>,
+        run_id: String,
+        plan: Plan,
+        cancel: Arc<AtomicBool>,
+        wake: Arc<Notify>,
+    ) -> Self {
         let step_runs = plan
             .steps
             .iter()
@@ -82,17 +93,26 @@ impl RunTask {
             .collect();
         let semaphore = Arc::new(Semaphore::new(executor.settings.concurrency.max(1)));
 
-        let index_of: HashMap<&str, usize> =
-            plan.steps.iter().enumerate().map(|(index, step)| (step.id.as_str(), index)).collect();
+        let index_of: HashMap<&str, usize> = plan
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(index, step)| (step.id.as_str(), index))
+            .collect();
         let mut downstream = vec![Vec::new(); plan.steps.len()];
         let mut waiting = vec![0; plan.steps.len()];
         for trigger in &plan.triggers {
-            if let (Some(&from), Some(&to)) = (index_of.get(trigger.from.as_str()), index_of.get(trigger.to.as_str())) {
+            if let (Some(&from), Some(&to)) = (
+                index_of.get(trigger.from.as_str()),
+                index_of.get(trigger.to.as_str()),
+            ) {
                 downstream[from].push(to);
                 waiting[to] += 1;
             }
         }
-        let ready = (0..plan.steps.len()).filter(|&index| waiting[index] == 0).collect();
+        let ready = (0..plan.steps.len())
+            .filter(|&index| waiting[index] == 0)
+            .collect();
 
         RunTask {
             upstream: plan.upstream(),
@@ -164,7 +184,11 @@ impl RunTask {
                 continue;
             }
             let step = &self.plan.steps[index];
-            let triggers = self.upstream.get(&step.id).map(Vec::as_slice).unwrap_or(&[]);
+            let triggers = self
+                .upstream
+                .get(&step.id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             // Every upstream step has finished, so every trigger has an outcome
             // to check, unless two steps share an id, which validation rejects.
             let Some(decision) = decide(step, triggers, &self.outcomes) else {
@@ -177,7 +201,12 @@ impl RunTask {
                 Decision::Run => self.spawn_attempt(index),
                 Decision::PassThrough => {
                     let note = "step is disabled; passed through to the steps below".to_string();
-                    self.end_step(index, StepRunStatus::Skipped, Outcome::PassedThrough, Some(note));
+                    self.end_step(
+                        index,
+                        StepRunStatus::Skipped,
+                        Outcome::PassedThrough,
+                        Some(note),
+                    );
                 }
                 Decision::Skip { blocked_by } => {
                     let note = format!("skipped: upstream step `{blocked_by}` did not succeed");
@@ -209,9 +238,18 @@ impl RunTask {
         let control = Control::new(Arc::clone(&cancel), move |counts| {
             *sink.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(counts);
         });
-        self.attempts.insert(index, AttemptHandle { cancel: Arc::clone(&cancel), progress });
+        self.attempts.insert(
+            index,
+            AttemptHandle {
+                cancel: Arc::clone(&cancel),
+                progress,
+            },
+        );
 
-        let timeout_secs = step.timeout_secs.map(u64::from).unwrap_or(self.executor.settings.default_timeout.as_secs());
+        let timeout_secs = step
+            .timeout_secs
+            .map(u64::from)
+            .unwrap_or(self.executor.settings.default_timeout.as_secs());
         let attempt = Attempt {
             index,
             sync_id: step.sync_id.clone(),
@@ -255,11 +293,18 @@ impl RunTask {
                 return;
             }
             AttemptResult::Cancelled => {
-                self.end_step(index, StepRunStatus::Cancelled, Outcome::Cancelled, Some("cancelled".to_string()));
+                self.end_step(
+                    index,
+                    StepRunStatus::Cancelled,
+                    Outcome::Cancelled,
+                    Some("cancelled".to_string()),
+                );
                 return;
             }
             AttemptResult::Failed(error) => error,
-            AttemptResult::TimedOut(secs) => format!("timed out after {secs} s; raise the step's timeout_secs"),
+            AttemptResult::TimedOut(secs) => {
+                format!("timed out after {secs} s; raise the step's timeout_secs")
+            }
         };
 
         let step = &self.plan.steps[index];
@@ -273,7 +318,13 @@ impl RunTask {
         self.end_step(index, StepRunStatus::Failed, Outcome::Failed, Some(error));
     }
 
-    fn end_step(&mut self, index: usize, status: StepRunStatus, outcome: Outcome, error: Option<String>) {
+    fn end_step(
+        &mut self,
+        index: usize,
+        status: StepRunStatus,
+        outcome: Outcome,
+        error: Option<String>,
+    ) {
         let step_run = &mut self.step_runs[index];
         step_run.status = status;
         step_run.finished_at = Some(now());
@@ -309,7 +360,12 @@ impl RunTask {
             handle.cancel.store(true, Ordering::SeqCst);
         }
         for index in std::mem::take(&mut self.undecided) {
-            self.end_step(index, StepRunStatus::Cancelled, Outcome::Cancelled, Some("cancelled before it started".to_string()));
+            self.end_step(
+                index,
+                StepRunStatus::Cancelled,
+                Outcome::Cancelled,
+                Some("cancelled before it started".to_string()),
+            );
         }
     }
 
@@ -323,9 +379,15 @@ impl RunTask {
     }
 
     async fn finish(&mut self) {
-        let failed = self.plan.steps.iter().zip(&self.step_runs).any(|(step, step_run)| {
-            step_run.status == StepRunStatus::Failed && step.failure_policy.on_failure == FailureAction::FailRun
-        });
+        let failed = self
+            .plan
+            .steps
+            .iter()
+            .zip(&self.step_runs)
+            .any(|(step, step_run)| {
+                step_run.status == StepRunStatus::Failed
+                    && step.failure_policy.on_failure == FailureAction::FailRun
+            });
         self.status = if self.cancelling {
             RunStatus::Cancelled
         } else if failed {
@@ -336,9 +398,15 @@ impl RunTask {
         self.finished_at = Some(now());
         self.flush_run().await;
 
-        let totals = self.step_runs.iter().fold((0, 0), |(processed, rejected), step_run| {
-            (processed + step_run.records.processed, rejected + step_run.records.failed)
-        });
+        let totals = self
+            .step_runs
+            .iter()
+            .fold((0, 0), |(processed, rejected), step_run| {
+                (
+                    processed + step_run.records.processed,
+                    rejected + step_run.records.failed,
+                )
+            });
         tracing::info!(
             run_id = %self.run_id, flow_id = ?self.plan.flow_id, status = ?self.status,
             processed = totals.0, rejected = totals.1, "run finished"
@@ -355,7 +423,10 @@ impl RunTask {
     }
 
     async fn flush_run(&mut self) {
-        let steps: Vec<StepRun> = std::mem::take(&mut self.dirty).into_iter().map(|index| self.step_runs[index].clone()).collect();
+        let steps: Vec<StepRun> = std::mem::take(&mut self.dirty)
+            .into_iter()
+            .map(|index| self.step_runs[index].clone())
+            .collect();
         let first_seq = self.seq + 1;
         self.seq += steps.len() as u64 + 1;
 
@@ -374,7 +445,12 @@ impl RunTask {
                 let tx = conn.transaction()?;
                 let mut events = Vec::with_capacity(steps.len() + 1);
                 for (offset, step) in steps.iter().enumerate() {
-                    events.push(runs::write_step(&tx, &run_id, step, first_seq + offset as u64)?);
+                    events.push(runs::write_step(
+                        &tx,
+                        &run_id,
+                        step,
+                        first_seq + offset as u64,
+                    )?);
                 }
                 let run_seq = first_seq + steps.len() as u64;
                 events.push(runs::write_run(&tx, &run_id, &state, run_seq)?);
@@ -385,7 +461,9 @@ impl RunTask {
 
         match written {
             Ok(events) => self.broadcast(events),
-            Err(error) => tracing::error!(run_id = %self.run_id, %error, "cannot write the run's progress to the store"),
+            Err(error) => {
+                tracing::error!(run_id = %self.run_id, %error, "cannot write the run's progress to the store")
+            }
         }
     }
 
@@ -419,7 +497,10 @@ impl RunTask {
 }
 
 fn take_progress(progress: &Mutex<Option<RecordCounts>>) -> Option<RecordCounts> {
-    progress.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
+    progress
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take()
 }
 
 /// One attempt of a step run, executed in its own task.
@@ -451,7 +532,10 @@ impl Attempt {
         if self.cancel.load(Ordering::SeqCst) {
             return AttemptResult::Cancelled;
         }
-        let _ = self.messages.send(AttemptMessage::Started { index: self.index, at: now() });
+        let _ = self.messages.send(AttemptMessage::Started {
+            index: self.index,
+            at: now(),
+        });
 
         let runner = self.runner;
         let sync_id = self.sync_id;
@@ -462,7 +546,9 @@ impl Attempt {
             Ok(Ok(Ok(outcome))) => AttemptResult::Succeeded(outcome),
             Ok(Ok(Err(EngineError::Cancelled))) => AttemptResult::Cancelled,
             Ok(Ok(Err(error))) => AttemptResult::Failed(error.to_string()),
-            Ok(Err(join_error)) => AttemptResult::Failed(format!("the sync run stopped unexpectedly: {join_error}")),
+            Ok(Err(join_error)) => {
+                AttemptResult::Failed(format!("the sync run stopped unexpectedly: {join_error}"))
+            }
             Err(_elapsed) => {
                 // Stop the engine and wait, so the next attempt never overlaps this one.
                 self.cancel.store(true, Ordering::SeqCst);

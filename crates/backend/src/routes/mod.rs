@@ -62,13 +62,21 @@ fn cors(state: &AppState) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(AllowOrigin::exact(origin))
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, HeaderName::from_static("last-event-id")])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_MATCH,
+                HeaderName::from_static("last-event-id"),
+            ])
             .expose_headers([header::ETAG]),
     )
 }
 
 async fn api_not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::NotFound(format!("no route for {}; the API lives under /api/v1", uri.path()))
+    ApiError::NotFound(format!(
+        "no route for {}; the API lives under /api/v1",
+        uri.path()
+    ))
 }
 
 async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {

@@ -10,7 +10,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use baton_flow::{RetryRequest, RetryScope, Run, RunEvent, RunSummary, StepRunStatus, TriggerReason};
+use baton_flow::{
+    RetryRequest, RetryScope, Run, RunEvent, RunSummary, StepRunStatus, TriggerReason,
+};
 use futures_util::Stream;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
@@ -33,11 +35,19 @@ pub fn router() -> Router<AppState> {
         .route("/runs/{id}/events", get(events))
 }
 
-async fn read(_caller: Caller, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Run>> {
+async fn read(
+    _caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Run>> {
     Ok(Json(load(&state, id).await?))
 }
 
-async fn cancel(Editor(caller): Editor, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<(StatusCode, Json<RunSummary>)> {
+async fn cancel(
+    Editor(caller): Editor,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<(StatusCode, Json<RunSummary>)> {
     let run = load(&state, id.clone()).await?;
     if !state.executor().cancel(&id) {
         return Err(ApiError::Conflict {
@@ -67,7 +77,9 @@ async fn retry(
     if old.summary.status.is_active() {
         return Err(ApiError::Conflict {
             code: "run_not_finished",
-            message: format!("run `{id}` is still active; cancel it or wait for it to finish before a retry"),
+            message: format!(
+                "run `{id}` is still active; cancel it or wait for it to finish before a retry"
+            ),
         });
     }
 
@@ -78,29 +90,44 @@ async fn retry(
         retry_of: Some(id.clone()),
         flow_version: old.summary.flow_version,
     };
-    let run = state.executor().start(plan, start).await.map_err(|error| start_error(error, subject))?;
+    let run = state
+        .executor()
+        .start(plan, start)
+        .await
+        .map_err(|error| start_error(error, subject))?;
     tracing::info!(run_id = %run.id, retry_of = %id, scope = ?request.scope, "retry started");
     Ok((StatusCode::CREATED, Json(run)))
 }
 
 /// Builds the plan of a retry of `old`, and names what it runs for error messages.
 async fn retry_plan(state: &AppState, old: &Run, scope: RetryScope) -> ApiResult<(Plan, String)> {
-    let (Some(flow_id), Some(version)) = (old.summary.flow_id.clone(), old.summary.flow_version) else {
+    let (Some(flow_id), Some(version)) = (old.summary.flow_id.clone(), old.summary.flow_version)
+    else {
         let sync_id = old.summary.sync_id.clone().unwrap_or_default();
         return Ok((Plan::of_sync(&sync_id), format!("sync `{sync_id}`")));
     };
 
     let lookup_id = flow_id.clone();
-    let saved = state.store().call(move |conn| flows::version(conn, &lookup_id, version)).await?;
+    let saved = state
+        .store()
+        .call(move |conn| flows::version(conn, &lookup_id, version))
+        .await?;
     let flow = saved
-        .ok_or_else(|| ApiError::NotFound(format!("flow `{flow_id}` version {version} no longer exists, so the run cannot be retried")))?
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "flow `{flow_id}` version {version} no longer exists, so the run cannot be retried"
+            ))
+        })?
         .flow;
 
     let plan = match scope {
         RetryScope::All => Plan::of_flow(&flow, None),
         RetryScope::Failed => {
-            let statuses: HashMap<String, StepRunStatus> =
-                old.step_runs.iter().map(|step_run| (step_run.step_id.clone(), step_run.status)).collect();
+            let statuses: HashMap<String, StepRunStatus> = old
+                .step_runs
+                .iter()
+                .map(|step_run| (step_run.step_id.clone(), step_run.status))
+                .collect();
             let selected = steps_to_retry(&flow, &statuses);
             if selected.is_empty() {
                 return Err(ApiError::Conflict {
@@ -123,12 +150,15 @@ async fn events(
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let after = match headers.get("last-event-id") {
-        Some(value) => value.to_str().ok().and_then(|text| text.trim().parse::<u64>().ok()).ok_or_else(|| {
-            ApiError::BadRequest {
-                message: "Last-Event-ID is not an event id; send the id of the last event received".to_string(),
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|text| text.trim().parse::<u64>().ok())
+            .ok_or_else(|| ApiError::BadRequest {
+                message: "Last-Event-ID is not an event id; send the id of the last event received"
+                    .to_string(),
                 field: Some("Last-Event-ID".to_string()),
-            }
-        })?,
+            })?,
         None => 0,
     };
 
@@ -166,7 +196,10 @@ async fn follow_run(
     loop {
         let stored = {
             let run_id = run_id.to_string();
-            state.store().call(move |conn| runs::events_after(conn, &run_id, last_seq)).await
+            state
+                .store()
+                .call(move |conn| runs::events_after(conn, &run_id, last_seq))
+                .await
         };
         let stored = match stored {
             Ok(events) => events,
@@ -212,7 +245,10 @@ async fn send(sender: &mpsc::Sender<Result<Event, Infallible>>, event: &RunEvent
             return false;
         }
     };
-    let event = Event::default().id(event.seq().to_string()).event(name).data(data);
+    let event = Event::default()
+        .id(event.seq().to_string())
+        .event(name)
+        .data(data);
     sender.send(Ok(event)).await.is_ok()
 }
 
@@ -222,6 +258,9 @@ fn is_last(event: &RunEvent) -> bool {
 
 async fn load(state: &AppState, id: String) -> ApiResult<Run> {
     let run_id = id.clone();
-    let run = state.store().call(move |conn| runs::get(conn, &run_id)).await?;
+    let run = state
+        .store()
+        .call(move |conn| runs::get(conn, &run_id))
+        .await?;
     run.ok_or_else(|| ApiError::NotFound(format!("run `{id}` not found")))
 }

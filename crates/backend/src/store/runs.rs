@@ -5,8 +5,8 @@
 //! that replays events from the store receives exactly what live clients received.
 
 use baton_flow::{
-    Page, RecordCounts, RejectedRecord, Run, RunEvent, RunStatus, RunSummary, StepRun, StepRunStatus,
-    SyncLastRun, TriggerReason,
+    Page, RecordCounts, RejectedRecord, Run, RunEvent, RunStatus, RunSummary, StepRun,
+    StepRunStatus, SyncLastRun, TriggerReason,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
@@ -39,7 +39,8 @@ pub struct HistoryQuery {
     pub limit: u32,
 }
 
-const RUN_COLUMNS: &str = "id, flow_id, flow_version, sync_id, status, trigger_reason, triggered_by, retry_of,
+const RUN_COLUMNS: &str =
+    "id, flow_id, flow_version, sync_id, status, trigger_reason, triggered_by, retry_of,
     created_at, started_at, finished_at, step_count, steps_failed,
     processed, inserted, updated, deleted, failed";
 
@@ -47,15 +48,22 @@ const RUN_COLUMNS: &str = "id, flow_id, flow_version, sync_id, status, trigger_r
 /// sync triggered alone, its sync) already has an active run: then returns
 /// that run's id instead. The check and the insert share one transaction, so
 /// two starts at once cannot both succeed.
-pub fn create(conn: &mut Connection, run: &NewRun) -> Result<Result<RunSummary, String>, StoreError> {
+pub fn create(
+    conn: &mut Connection,
+    run: &NewRun,
+) -> Result<Result<RunSummary, String>, StoreError> {
     let tx = conn.transaction()?;
     if let Some(active) = active_run_in(&tx, run.flow_id.as_deref(), run.sync_id.as_deref())? {
         return Ok(Err(active));
     }
 
     let created_at = format_time(super::now());
-    let step_ids = serde_json::to_string(&run.steps.iter().map(|(step, _)| step).collect::<Vec<_>>())
-        .map_err(|source| StoreError::Json { what: "runs.step_ids", source })?;
+    let step_ids =
+        serde_json::to_string(&run.steps.iter().map(|(step, _)| step).collect::<Vec<_>>())
+            .map_err(|source| StoreError::Json {
+                what: "runs.step_ids",
+                source,
+            })?;
     tx.execute(
         "INSERT INTO runs (id, flow_id, flow_version, sync_id, status, trigger_reason, triggered_by,
                            retry_of, created_at, step_count, step_ids)
@@ -91,11 +99,19 @@ pub fn create(conn: &mut Connection, run: &NewRun) -> Result<Result<RunSummary, 
 }
 
 /// Returns the id of the active run of a flow, or of a sync triggered alone.
-pub fn active_run(conn: &Connection, flow_id: Option<&str>, sync_id: Option<&str>) -> Result<Option<String>, StoreError> {
+pub fn active_run(
+    conn: &Connection,
+    flow_id: Option<&str>,
+    sync_id: Option<&str>,
+) -> Result<Option<String>, StoreError> {
     active_run_in(conn, flow_id, sync_id)
 }
 
-fn active_run_in(conn: &Connection, flow_id: Option<&str>, sync_id: Option<&str>) -> Result<Option<String>, StoreError> {
+fn active_run_in(
+    conn: &Connection,
+    flow_id: Option<&str>,
+    sync_id: Option<&str>,
+) -> Result<Option<String>, StoreError> {
     let (sql, key) = match (flow_id, sync_id) {
         (Some(flow_id), _) => ("SELECT id FROM runs WHERE status IN ('queued', 'running') AND flow_id = ?1", flow_id),
         (None, Some(sync_id)) => (
@@ -128,10 +144,18 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Run>, StoreError> {
 
 /// Returns the step ids a run executes, in the flow's order.
 pub fn step_ids(conn: &Connection, id: &str) -> Result<Option<Vec<String>>, StoreError> {
-    let text: Option<String> =
-        conn.query_row("SELECT step_ids FROM runs WHERE id = ?1", [id], |row| row.get(0)).optional()?;
-    text.map(|text| serde_json::from_str(&text).map_err(|source| StoreError::Json { what: "runs.step_ids", source }))
-        .transpose()
+    let text: Option<String> = conn
+        .query_row("SELECT step_ids FROM runs WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    text.map(|text| {
+        serde_json::from_str(&text).map_err(|source| StoreError::Json {
+            what: "runs.step_ids",
+            source,
+        })
+    })
+    .transpose()
 }
 
 fn step_runs(conn: &Connection, run_id: &str) -> Result<Vec<StepRun>, StoreError> {
@@ -181,20 +205,36 @@ fn samples_of_run(
         "SELECT step_id, key, reason, record FROM rejected_samples WHERE run_id = ?1 ORDER BY step_id, ordinal",
     )?;
     let rows = statement.query_map([run_id], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+        ))
     })?;
     let mut samples: std::collections::HashMap<String, Vec<RejectedRecord>> = Default::default();
     for row in rows {
         let (step_id, key, reason, record) = row?;
-        let record = serde_json::from_str(&record)
-            .map_err(|source| StoreError::Json { what: "rejected_samples.record", source })?;
-        samples.entry(step_id).or_default().push(RejectedRecord { key, reason, record });
+        let record = serde_json::from_str(&record).map_err(|source| StoreError::Json {
+            what: "rejected_samples.record",
+            source,
+        })?;
+        samples.entry(step_id).or_default().push(RejectedRecord {
+            key,
+            reason,
+            record,
+        });
     }
     Ok(samples)
 }
 
 /// Writes a step run (and its samples when it finished) and appends its event.
-pub fn write_step(conn: &Connection, run_id: &str, step: &StepRun, seq: u64) -> Result<RunEvent, StoreError> {
+pub fn write_step(
+    conn: &Connection,
+    run_id: &str,
+    step: &StepRun,
+    seq: u64,
+) -> Result<RunEvent, StoreError> {
     conn.execute(
         "UPDATE step_runs SET status = ?3, attempt = ?4, started_at = ?5, finished_at = ?6,
                 processed = ?7, inserted = ?8, updated = ?9, deleted = ?10, failed = ?11, error = ?12
@@ -216,10 +256,16 @@ pub fn write_step(conn: &Connection, run_id: &str, step: &StepRun, seq: u64) -> 
     )?;
 
     if step.status.is_finished() {
-        conn.execute("DELETE FROM rejected_samples WHERE run_id = ?1 AND step_id = ?2", params![run_id, step.step_id])?;
+        conn.execute(
+            "DELETE FROM rejected_samples WHERE run_id = ?1 AND step_id = ?2",
+            params![run_id, step.step_id],
+        )?;
         for (ordinal, sample) in step.rejected_samples.iter().enumerate() {
-            let record = serde_json::to_string(&sample.record)
-                .map_err(|source| StoreError::Json { what: "rejected_samples.record", source })?;
+            let record =
+                serde_json::to_string(&sample.record).map_err(|source| StoreError::Json {
+                    what: "rejected_samples.record",
+                    source,
+                })?;
             conn.execute(
                 "INSERT INTO rejected_samples (run_id, step_id, ordinal, key, reason, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![run_id, step.step_id, ordinal as i64, sample.key, sample.reason, record],
@@ -227,7 +273,10 @@ pub fn write_step(conn: &Connection, run_id: &str, step: &StepRun, seq: u64) -> 
         }
     }
 
-    let event = RunEvent::Step { seq, step_run: step.clone() };
+    let event = RunEvent::Step {
+        seq,
+        step_run: step.clone(),
+    };
     append_event(conn, run_id, &event)?;
     Ok(event)
 }
@@ -243,7 +292,12 @@ pub struct RunState {
 }
 
 /// Writes a run's status, times and totals, and appends the run event.
-pub fn write_run(conn: &Connection, run_id: &str, state: &RunState, seq: u64) -> Result<RunEvent, StoreError> {
+pub fn write_run(
+    conn: &Connection,
+    run_id: &str,
+    state: &RunState,
+    seq: u64,
+) -> Result<RunEvent, StoreError> {
     let records = state.records;
     conn.execute(
         "UPDATE runs SET status = ?2, started_at = ?3, finished_at = ?4, steps_failed = ?5,
@@ -262,8 +316,10 @@ pub fn write_run(conn: &Connection, run_id: &str, state: &RunState, seq: u64) ->
             records.failed as i64,
         ],
     )?;
-    let run = summary_in(conn, run_id)?
-        .ok_or_else(|| StoreError::InvalidValue { what: "runs.id", value: run_id.to_string() })?;
+    let run = summary_in(conn, run_id)?.ok_or_else(|| StoreError::InvalidValue {
+        what: "runs.id",
+        value: run_id.to_string(),
+    })?;
     let event = RunEvent::Run { seq, run };
     append_event(conn, run_id, &event)?;
     Ok(event)
@@ -281,7 +337,10 @@ fn totals(conn: &Connection, run_id: &str) -> Result<(u32, RecordCounts), StoreE
 }
 
 fn append_event(conn: &Connection, run_id: &str, event: &RunEvent) -> Result<(), StoreError> {
-    let body = serde_json::to_string(event).map_err(|source| StoreError::Json { what: "run_events.body", source })?;
+    let body = serde_json::to_string(event).map_err(|source| StoreError::Json {
+        what: "run_events.body",
+        source,
+    })?;
     conn.execute(
         "INSERT INTO run_events (run_id, seq, body) VALUES (?1, ?2, ?3)",
         params![run_id, event.seq() as i64, body],
@@ -290,20 +349,31 @@ fn append_event(conn: &Connection, run_id: &str, event: &RunEvent) -> Result<(),
 }
 
 /// Reads the events of a run after `seq`, in order.
-pub fn events_after(conn: &Connection, run_id: &str, seq: u64) -> Result<Vec<RunEvent>, StoreError> {
-    let mut statement = conn.prepare("SELECT body FROM run_events WHERE run_id = ?1 AND seq > ?2 ORDER BY seq")?;
+pub fn events_after(
+    conn: &Connection,
+    run_id: &str,
+    seq: u64,
+) -> Result<Vec<RunEvent>, StoreError> {
+    let mut statement =
+        conn.prepare("SELECT body FROM run_events WHERE run_id = ?1 AND seq > ?2 ORDER BY seq")?;
     let rows = statement.query_map(params![run_id, seq as i64], |row| row.get::<_, String>(0))?;
     let mut events = Vec::new();
     for body in rows {
-        let event = serde_json::from_str(&body?).map_err(|source| StoreError::Json { what: "run_events.body", source })?;
+        let event = serde_json::from_str(&body?).map_err(|source| StoreError::Json {
+            what: "run_events.body",
+            source,
+        })?;
         events.push(event);
     }
     Ok(events)
 }
 
 pub fn last_seq(conn: &Connection, run_id: &str) -> Result<u64, StoreError> {
-    let seq: i64 =
-        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?1", [run_id], |row| row.get(0))?;
+    let seq: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?1",
+        [run_id],
+        |row| row.get(0),
+    )?;
     Ok(seq as u64)
 }
 
@@ -312,7 +382,8 @@ pub fn last_seq(conn: &Connection, run_id: &str) -> Result<u64, StoreError> {
 pub fn interrupt_unfinished(conn: &mut Connection) -> Result<Vec<String>, StoreError> {
     let tx = conn.transaction()?;
     let ids: Vec<String> = {
-        let mut statement = tx.prepare("SELECT id FROM runs WHERE status IN ('queued', 'running')")?;
+        let mut statement =
+            tx.prepare("SELECT id FROM runs WHERE status IN ('queued', 'running')")?;
         let rows = statement.query_map([], |row| row.get(0))?;
         rows.collect::<Result<_, _>>()?
     };
@@ -329,7 +400,11 @@ pub fn interrupt_unfinished(conn: &mut Connection) -> Result<Vec<String>, StoreE
 pub fn interrupt(conn: &mut Connection, run_id: &str) -> Result<bool, StoreError> {
     let tx = conn.transaction()?;
     let active: Option<String> = tx
-        .query_row("SELECT id FROM runs WHERE id = ?1 AND status IN ('queued', 'running')", [run_id], |row| row.get(0))
+        .query_row(
+            "SELECT id FROM runs WHERE id = ?1 AND status IN ('queued', 'running')",
+            [run_id],
+            |row| row.get(0),
+        )
         .optional()?;
     if active.is_none() {
         return Ok(false);
@@ -345,12 +420,21 @@ fn interrupt_run(tx: &Transaction<'_>, run_id: &str, now: DateTime<Utc>) -> Resu
          WHERE run_id = ?1 AND status IN ('pending', 'queued', 'running')",
         params![run_id, format_time(now)],
     )?;
-    let started_at: Option<String> =
-        tx.query_row("SELECT started_at FROM runs WHERE id = ?1", [run_id], |row| row.get(0))?;
+    let started_at: Option<String> = tx.query_row(
+        "SELECT started_at FROM runs WHERE id = ?1",
+        [run_id],
+        |row| row.get(0),
+    )?;
     let started_at = parse_optional_time("runs.started_at", started_at)?;
 
     let (steps_failed, records) = totals(tx, run_id)?;
-    let state = RunState { status: RunStatus::Interrupted, started_at, finished_at: Some(now), steps_failed, records };
+    let state = RunState {
+        status: RunStatus::Interrupted,
+        started_at,
+        finished_at: Some(now),
+        steps_failed,
+        records,
+    };
     let seq = last_seq(tx, run_id)? + 1;
     write_run(tx, run_id, &state, seq)?;
     Ok(())
@@ -388,7 +472,8 @@ pub fn sync_last_run(conn: &Connection, sync_id: &str) -> Result<Option<SyncLast
 
     let started_at = parse_optional_time("step_runs.started_at", started_at)?;
     let finished_at = parse_time("step_runs.finished_at", &finished_at)?;
-    let duration_ms = started_at.map(|started| (finished_at - started).num_milliseconds().max(0) as u64);
+    let duration_ms =
+        started_at.map(|started| (finished_at - started).num_milliseconds().max(0) as u64);
     Ok(Some(SyncLastRun {
         run_id,
         status: parse_enum::<StepRunStatus>("step_runs.status", &status)?,
@@ -399,23 +484,46 @@ pub fn sync_last_run(conn: &Connection, sync_id: &str) -> Result<Option<SyncLast
 }
 
 /// Reads one page of a flow's run history, newest first.
-pub fn flow_history(conn: &Connection, flow_id: &str, query: &HistoryQuery) -> Result<Page<RunSummary>, StoreError> {
+pub fn flow_history(
+    conn: &Connection,
+    flow_id: &str,
+    query: &HistoryQuery,
+) -> Result<Page<RunSummary>, StoreError> {
     history(conn, "flow_id = ?", flow_id, query)
 }
 
 /// Reads one page of the runs that executed a sync, alone or in any flow, newest first.
-pub fn sync_history(conn: &Connection, sync_id: &str, query: &HistoryQuery) -> Result<Page<RunSummary>, StoreError> {
-    history(conn, "id IN (SELECT run_id FROM step_runs WHERE sync_id = ?)", sync_id, query)
+pub fn sync_history(
+    conn: &Connection,
+    sync_id: &str,
+    query: &HistoryQuery,
+) -> Result<Page<RunSummary>, StoreError> {
+    history(
+        conn,
+        "id IN (SELECT run_id FROM step_runs WHERE sync_id = ?)",
+        sync_id,
+        query,
+    )
 }
 
-fn history(conn: &Connection, scope: &str, key: &str, query: &HistoryQuery) -> Result<Page<RunSummary>, StoreError> {
+fn history(
+    conn: &Connection,
+    scope: &str,
+    key: &str,
+    query: &HistoryQuery,
+) -> Result<Page<RunSummary>, StoreError> {
     let mut sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE {scope}");
     let mut values: Vec<Box<dyn ToSql>> = vec![Box::new(key.to_string())];
 
     if !query.statuses.is_empty() {
         let marks = vec!["?"; query.statuses.len()].join(", ");
         sql.push_str(&format!(" AND status IN ({marks})"));
-        values.extend(query.statuses.iter().map(|status| Box::new(enum_text(status)) as Box<dyn ToSql>));
+        values.extend(
+            query
+                .statuses
+                .iter()
+                .map(|status| Box::new(enum_text(status)) as Box<dyn ToSql>),
+        );
     }
     if let Some(since) = query.since {
         sql.push_str(" AND created_at >= ?");
@@ -440,11 +548,15 @@ fn history(conn: &Connection, scope: &str, key: &str, query: &HistoryQuery) -> R
 
     let next_cursor = if rows.len() > query.limit as usize {
         rows.truncate(query.limit as usize);
-        rows.last().map(|row| encode_cursor(&row.created_at, &row.id))
+        rows.last()
+            .map(|row| encode_cursor(&row.created_at, &row.id))
     } else {
         None
     };
-    let items = rows.into_iter().map(RunRow::into_summary).collect::<Result<_, _>>()?;
+    let items = rows
+        .into_iter()
+        .map(RunRow::into_summary)
+        .collect::<Result<_, _>>()?;
     Ok(Page { items, next_cursor })
 }
 

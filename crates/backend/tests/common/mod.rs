@@ -45,13 +45,22 @@ impl Server {
         let config = Config::try_parse_from(args).expect("valid flags");
 
         let state = AppState::open(&config).expect("state opens");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let task = tokio::spawn(async move {
-            axum::serve(listener, app(state)).await.expect("server runs");
+            axum::serve(listener, app(state))
+                .await
+                .expect("server runs");
         });
 
-        Server { addr, client: reqwest::Client::new(), data_dir, task }
+        Server {
+            addr,
+            client: reqwest::Client::new(),
+            data_dir,
+            task,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -64,16 +73,26 @@ impl Server {
 
     /// Builds a request to `/api/v1{path}` with `token`.
     pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        self.client.request(method, self.url(&format!("/api/v1{path}"))).bearer_auth(token)
+        self.client
+            .request(method, self.url(&format!("/api/v1{path}")))
+            .bearer_auth(token)
     }
 
     pub async fn get(&self, path: &str) -> Value {
-        let response = self.request(Method::GET, path, EDITOR).send().await.expect("request sent");
+        let response = self
+            .request(Method::GET, path, EDITOR)
+            .send()
+            .await
+            .expect("request sent");
         json_ok(response).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path, EDITOR).json(body).send().await.expect("request sent")
+        self.request(Method::POST, path, EDITOR)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// Creates `flow` and returns it as stored.
@@ -83,13 +102,20 @@ impl Server {
 
     /// Starts a run of flow `flow_id` and returns its id.
     pub async fn start_run(&self, flow_id: &str) -> String {
-        let run = json_ok(self.post(&format!("/flows/{flow_id}/runs"), &Value::Null).await).await;
+        let run = json_ok(
+            self.post(&format!("/flows/{flow_id}/runs"), &Value::Null)
+                .await,
+        )
+        .await;
         run["id"].as_str().expect("run id").to_string()
     }
 
     /// Polls run `run_id` until it is no longer queued or running.
     pub async fn wait_run(&self, run_id: &str) -> Value {
-        self.wait_until(run_id, |run| run["status"] != "queued" && run["status"] != "running").await
+        self.wait_until(run_id, |run| {
+            run["status"] != "queued" && run["status"] != "running"
+        })
+        .await
     }
 
     /// Polls run `run_id` until `done` holds for it.
@@ -100,7 +126,10 @@ impl Server {
             if done(&run) {
                 return run;
             }
-            assert!(Instant::now() < deadline, "run {run_id} did not reach the state in 60 s: {run}");
+            assert!(
+                Instant::now() < deadline,
+                "run {run_id} did not reach the state in 60 s: {run}"
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
@@ -112,7 +141,11 @@ impl Server {
             .as_array()
             .expect("flow list")
             .iter()
-            .find(|flow| flow["name"].as_str().is_some_and(|name| name.starts_with(prefix)))
+            .find(|flow| {
+                flow["name"]
+                    .as_str()
+                    .is_some_and(|name| name.starts_with(prefix))
+            })
             .unwrap_or_else(|| panic!("no demo flow named {prefix}…: {flows}"))["id"]
             .as_str()
             .expect("flow id")
