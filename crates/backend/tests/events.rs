@@ -59,7 +59,7 @@ fn parse(text: &str) -> Vec<SseEvent> {
 
 #[tokio::test]
 async fn events_follow_run_live() {
-    let server = Server::demo(120).await;
+    let server = Server::demo(200).await;
     let flow = server.demo_flow("Daily CRM").await;
     let run_id = server.start_run(flow["id"].as_str().unwrap()).await;
 
