@@ -13,7 +13,7 @@ use baton_flow::{ConnectionKind, Operation, RecordCounts};
 use rusqlite::Connection as Db;
 use tempfile::TempDir;
 
-/// A data dir with the small demo, whose destinations answer without delay.
+/// Creates a data dir with the small demo, whose destinations respond without delay.
 fn demo_dir() -> TempDir {
     let dir = TempDir::new().expect("temp dir");
     let created = create_demo(dir.path(), DemoSize::small()).expect("create demo");
@@ -90,6 +90,50 @@ fn demo_creates_requested_volumes() {
         );
         assert_eq!(rows, u64::from(expected), "rows in warehouse table {table}");
     }
+}
+
+#[test]
+fn demo_accepts_empty_tables() {
+    let dir = TempDir::new().expect("temp dir");
+    let empty = DemoSize {
+        accounts: 0,
+        contacts: 5,
+        deals: 5,
+        customers: 3,
+        payments: 5,
+        users: 0,
+        events: 5,
+    };
+
+    create_demo(dir.path(), empty).expect("create demo");
+
+    let warehouse = "warehouse.sqlite";
+    assert_eq!(
+        count(dir.path(), warehouse, "SELECT count(*) FROM contacts"),
+        5
+    );
+    assert_eq!(
+        count(
+            dir.path(),
+            warehouse,
+            "SELECT count(*) FROM contacts WHERE account_id IS NOT NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(dir.path(), warehouse, "SELECT count(*) FROM deals"),
+        0,
+        "deals need an account"
+    );
+    assert_eq!(
+        count(dir.path(), warehouse, "SELECT count(*) FROM payments"),
+        5
+    );
+    assert_eq!(
+        count(dir.path(), warehouse, "SELECT count(*) FROM events"),
+        0,
+        "events need a user"
+    );
 }
 
 #[test]
@@ -206,7 +250,9 @@ fn demo_volumes_sync_in_order() {
     let accounts = run(dir.path(), "crm_accounts").expect("account sync");
     let contacts = run(dir.path(), "crm_contacts").expect("contact sync");
 
-    assert!(size.accounts >= 1_000 && size.contacts >= 10_000 && size.events >= 10_000);
+    assert!(size.accounts >= 1_000, "thousands of accounts");
+    assert!(size.contacts >= 10_000, "tens of thousands of contacts");
+    assert!(size.events >= 10_000, "tens of thousands of events");
     assert_eq!(
         accounts.records,
         counts(size.accounts.into(), size.accounts.into(), 0, 0, 0)
@@ -515,7 +561,7 @@ fn unknown_sync_is_an_error() {
     );
 }
 
-/// The demo catalog with CRM batches of 10 records, for tests that count batches.
+/// Rewrites the demo catalog with CRM batches of 10 records, for tests that count batches.
 fn small_batches(dir: &Path) {
     let catalog = without_latency(DEMO_CATALOG).replace("batch_size = 500", "batch_size = 10");
     write_catalog(dir, &catalog);

@@ -31,13 +31,13 @@ pub struct Catalog {
     settings: HashMap<String, ConnectionSettings>,
 }
 
-/// Where a connection's file is and how fast its simulated API accepts writes.
+/// Location of a connection's file, and the pace at which its simulated API accepts writes.
 #[derive(Debug, Clone)]
 pub(crate) struct ConnectionSettings {
     /// SQLite file, relative to the data dir.
     pub file: PathBuf,
     pub batch_size: u32,
-    /// Pause after each written batch, the time a SaaS API would take to answer it.
+    /// Pause before each batch is written, the time a SaaS API would take to process it.
     pub batch_latency: Duration,
     /// Fields of each object (table), as read when the catalog was loaded.
     fields: HashMap<String, Vec<String>>,

@@ -21,8 +21,8 @@ pub const MAX_REJECTED_SAMPLES: usize = 20;
 
 /// Runs the sync `sync_id` of `catalog` on the files in `data_dir`.
 ///
-/// Blocks until the sync finishes, fails or sees the cancel flag of
-/// `control`, so async callers run it on a blocking thread. Rejected records
+/// Blocks until the sync finishes, fails or finds the cancel flag of
+/// `control` set, so async callers run it on a blocking thread. Rejected records
 /// are counted in the outcome; an error means the run itself could not go on.
 pub fn run_sync(
     data_dir: &Path,

@@ -469,10 +469,10 @@ fn insert_events(
 }
 
 /// `local@host`, or `local2@host`, `local3@host` and so on when it is taken.
-fn unique_email(taken: &mut HashSet<String>, local: &str, host: &str) -> String {
+fn unique_email(used_emails: &mut HashSet<String>, local: &str, host: &str) -> String {
     let mut email = format!("{local}@{host}");
     let mut number = 2;
-    while !taken.insert(email.clone()) {
+    while !used_emails.insert(email.clone()) {
         email = format!("{local}{number}@{host}");
         number += 1;
     }
@@ -487,7 +487,7 @@ fn contact_id(index: u32) -> String {
     format!("con_{:06}", index + 1)
 }
 
-/// A unique company name for each index: the index walks the combinations of
+/// Builds a unique company name for each index: the index walks the combinations of
 /// the three word lists in a scrambled order, and wraps with a number.
 fn company_name(index: u32) -> String {
     let combinations = (NAME_FIRST.len() * NAME_SECOND.len() * NAME_THIRD.len()) as u32;
@@ -515,7 +515,7 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
-/// A time in the demo's year of history, from 2026-01-01 to 2026-11-30 (UTC).
+/// Picks a time in the demo's year of history, from 2026-01-01 to 2026-11-30 (UTC).
 fn instant(rng: &mut Rng) -> DateTime<Utc> {
     let seconds = HISTORY_START + rng.between(0, 333 * 24 * 3_600);
     DateTime::UNIX_EPOCH + Duration::seconds(seconds)
