@@ -917,6 +917,24 @@ fn catalog_rejects_missing_file() {
 }
 
 #[test]
+fn empty_catalog_runs_nothing() {
+    let dir = demo_dir();
+    let mut catalog = Catalog::default();
+    let loaded = Catalog::load(dir.path()).expect("load catalog");
+    catalog
+        .syncs
+        .push(loaded.sync("crm_accounts").expect("account sync").clone());
+
+    let error = run_sync(dir.path(), &catalog, "crm_accounts", &Control::default())
+        .expect_err("no connections");
+
+    assert!(
+        matches!(&error, EngineError::UnknownConnection { connection, .. } if connection == "warehouse"),
+        "{error:?}"
+    );
+}
+
+#[test]
 fn catalog_missing_is_an_error() {
     let dir = TempDir::new().expect("temp dir");
 

@@ -24,7 +24,11 @@ const DEFAULT_BATCH_SIZE: u32 = 500;
 
 /// The connections and syncs of a data dir, checked against each other and
 /// against the objects that the connections' files contain.
-#[derive(Debug, Clone)]
+///
+/// `Catalog::default()` is an empty catalog, for a data dir without one. Syncs
+/// pushed onto it by hand have no connection settings, so `run_sync` rejects
+/// them with `UnknownConnection`.
+#[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub connections: Vec<Connection>,
     pub syncs: Vec<Sync>,
