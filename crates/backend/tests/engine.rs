@@ -617,6 +617,30 @@ fn cancel_keeps_committed_batches() {
 }
 
 #[test]
+fn cancel_interrupts_batch_latency() {
+    let dir = demo_dir();
+    let catalog = DEMO_CATALOG.replacen("batch_latency_ms = 60", "batch_latency_ms = 60000", 1);
+    write_catalog(dir.path(), &catalog);
+    let catalog = Catalog::load(dir.path()).expect("load catalog");
+    let control = Control::default();
+
+    let result = std::thread::scope(|scope| {
+        let run = scope.spawn(|| run_sync(dir.path(), &catalog, "crm_accounts", &control));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        control.request_cancel();
+        run.join().expect("sync thread")
+    });
+
+    let error = result.expect_err("cancelled run");
+    assert!(matches!(error, EngineError::Cancelled), "{error:?}");
+    assert_eq!(
+        count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account"),
+        0,
+        "the batch waiting for the API is not written"
+    );
+}
+
+#[test]
 fn cancel_before_start_writes_nothing() {
     let dir = demo_dir();
     let catalog = Catalog::load(dir.path()).expect("load catalog");
@@ -897,6 +921,23 @@ fn catalog_rejects_zero_batch_size() {
         "{error:?}"
     );
     assert!(error.to_string().contains("batch_size 0"), "{error}");
+}
+
+#[test]
+fn catalog_rejects_minute_long_latency() {
+    let dir = demo_dir();
+    let catalog = DEMO_CATALOG.replacen("batch_latency_ms = 60", "batch_latency_ms = 600000", 1);
+
+    let error = load_error(dir.path(), &catalog);
+
+    assert!(
+        matches!(error, EngineError::InvalidCatalog { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("batch_latency_ms 600000"),
+        "{error}"
+    );
 }
 
 #[test]
