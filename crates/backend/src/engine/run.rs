@@ -17,7 +17,7 @@ use super::sqlite;
 use super::writer::{display_value, record_json, ObjectWriter, Written};
 use super::{Catalog, Control, EngineError, SyncOutcome};
 
-/// Longest sleep between two checks of the cancel flag while a batch waits.
+/// Maximum sleep between two checks of the cancel flag while a batch waits.
 const CANCEL_POLL: Duration = Duration::from_millis(50);
 
 /// How many rejected records a sync run keeps as samples.
