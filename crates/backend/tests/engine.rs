@@ -153,6 +153,20 @@ fn demo_references_point_at_existing_rows() {
 }
 
 #[test]
+fn demo_times_follow_their_parents() {
+    let dir = demo_dir();
+
+    let out_of_order = [
+        "SELECT count(*) FROM payments JOIN customers USING (customer_id) WHERE paid_at < created_at",
+        "SELECT count(*) FROM events JOIN users USING (user_id) WHERE occurred_at < signed_up_at",
+        "SELECT count(*) FROM events WHERE occurred_at > '2026-11-30T00:00:00Z'",
+    ];
+    for sql in out_of_order {
+        assert_eq!(count(dir.path(), "warehouse.sqlite", sql), 0, "{sql}");
+    }
+}
+
+#[test]
 fn demo_is_deterministic() {
     let first = demo_dir();
     let second = demo_dir();
