@@ -50,9 +50,15 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-/// The full URL of an API path such as `/health`, under the configured base.
+/// The full URL of an API path such as `/health`, under the configured base
+/// or, when none is set, under the origin that served the dashboard.
 pub fn url(settings: &Settings, path: &str) -> String {
-    format!("{}/api/v1{path}", settings.api_base.trim_end_matches('/'))
+    let base = if settings.api_base.is_empty() {
+        web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default()
+    } else {
+        settings.api_base.trim_end_matches('/').to_string()
+    };
+    format!("{base}/api/v1{path}")
 }
 
 /// `GET` a path and decode its JSON body.

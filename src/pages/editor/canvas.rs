@@ -17,6 +17,8 @@ use wasm_bindgen::JsCast;
 
 use super::state::{Editor, Selection};
 
+const HANDLE_RADIUS: f64 = 7.0;
+
 /// The MIME type a palette item puts on the drag, carrying a sync id.
 pub const SYNC_DRAG_TYPE: &str = "application/x-baton-sync";
 
@@ -414,7 +416,10 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
             .filter_map(|trigger| {
                 let from = flow.step(&trigger.from)?;
                 let to = flow.step(&trigger.to)?;
-                Some(DrawnTrigger { trigger: trigger.clone(), from: geometry::out_handle(from), to: geometry::in_handle(to) })
+                // End at the edge of the in handle, so the arrow head stays visible.
+                let mut end = geometry::in_handle(to);
+                end.x -= HANDLE_RADIUS;
+                Some(DrawnTrigger { trigger: trigger.clone(), from: geometry::out_handle(from), to: end })
             })
             .collect::<Vec<_>>()
     });
@@ -483,12 +488,8 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
                             Some((_, Err(_))) => "pending refused",
                             None => "pending",
                         };
-                        let message = pending.target.as_ref().and_then(|(_, verdict)| verdict.clone().err());
                         view! {
                             <path class=class d=geometry::trigger_path(pending.start, pending.end) marker-end="url(#arrow)" data-testid="pending-connection"/>
-                            {message.map(|message| view! {
-                                <text class="pending-message" x=pending.end.x + 12.0 y=pending.end.y - 12.0 data-testid="connection-refusal">{message}</text>
-                            })}
                         }
                     })}
                     {move || state.selecting.get().map(|rect| view! {
@@ -496,6 +497,11 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
                     })}
                 </g>
             </svg>
+            {move || state.pending.with(|pending| {
+                pending.as_ref().and_then(|pending| pending.target.as_ref()).and_then(|(_, verdict)| verdict.clone().err())
+            }).map(|message| view! {
+                <p class="canvas-callout" role="alert" data-testid="connection-refusal">{message}</p>
+            })}
             {move || editor.flow.with(|flow| flow.steps.is_empty()).then(|| view! {
                 <p class="canvas-empty">"Drag a sync from the palette, or press its Add button, to place the first step."</p>
             })}
@@ -604,8 +610,8 @@ fn StepNode(state: CanvasState, step: Step) -> impl IntoView {
             <text class="step-subtitle" x="16" y="51">{truncate(&subtitle, 30)}</text>
             {step.pinned.then(|| view! { <text class="step-badge" x=STEP_WIDTH - 22.0 y="22"><title>"Pinned: auto-layout keeps it here"</title>"📌"</text> })}
             {(!step.enabled).then(|| view! { <text class="step-badge-text" x=STEP_WIDTH - 70.0 y="64">"disabled"</text> })}
-            <circle class="handle handle-in" data-handle="in" cx="0" cy=STEP_HEIGHT / 2.0 r="7"/>
-            <circle class="handle handle-out" data-handle="out" cx=STEP_WIDTH cy=STEP_HEIGHT / 2.0 r="7">
+            <circle class="handle handle-in" data-handle="in" cx="0" cy=STEP_HEIGHT / 2.0 r=HANDLE_RADIUS/>
+            <circle class="handle handle-out" data-handle="out" cx=STEP_WIDTH cy=STEP_HEIGHT / 2.0 r=HANDLE_RADIUS>
                 <title>"Drag to another step to add a trigger"</title>
             </circle>
         </g>
