@@ -204,31 +204,70 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .ok_or_else(|| {
-                ApiError::Unauthorized(
-                    "missing Authorization header; send Authorization: Bearer <token>".to_string(),
-                )
-            })?;
-        let secret = header
-            .to_str()
-            .ok()
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or_else(|| {
-                ApiError::Unauthorized(
-                    "the Authorization header is not `Bearer <token>`".to_string(),
-                )
-            })?;
-
-        state.tokens().find(secret).cloned().ok_or_else(|| {
+        let secret = bearer_secret(parts)?.ok_or_else(|| {
             ApiError::Unauthorized(
-                "unknown token; check the token in the dashboard's settings".to_string(),
+                "missing Authorization header; send Authorization: Bearer <token>".to_string(),
             )
-        })
+        })?;
+        find(state, secret)
     }
+}
+
+/// A caller of an event stream: the bearer token, or else the `access_token`
+/// query parameter (RFC 6750, section 2.3), because a browser's EventSource
+/// cannot send headers.
+#[derive(Debug, Clone)]
+pub struct StreamCaller(pub Caller);
+
+impl FromRequestParts<AppState> for StreamCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(secret) = bearer_secret(parts)? {
+            return find(state, secret).map(StreamCaller);
+        }
+        let query: axum::extract::Query<std::collections::HashMap<String, String>> =
+            axum::extract::Query::try_from_uri(&parts.uri).map_err(|rejection| {
+                ApiError::bad_request(format!("invalid query string: {}", rejection.body_text()))
+            })?;
+        let secret = query
+            .0
+            .get("access_token")
+            .filter(|secret| !secret.is_empty())
+            .ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "missing token; send Authorization: Bearer <token> or the access_token query parameter".to_string(),
+                )
+            })?;
+        find(state, secret).map(StreamCaller)
+    }
+}
+
+/// The secret of an `Authorization: Bearer` header, if the request has one.
+fn bearer_secret(parts: &Parts) -> Result<Option<&str>, ApiError> {
+    let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let secret = header
+        .to_str()
+        .ok()
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| {
+            ApiError::Unauthorized("the Authorization header is not `Bearer <token>`".to_string())
+        })?;
+    Ok(Some(secret))
+}
+
+fn find(state: &AppState, secret: &str) -> Result<Caller, ApiError> {
+    state.tokens().find(secret).cloned().ok_or_else(|| {
+        ApiError::Unauthorized(
+            "unknown token; check the token in the dashboard's settings".to_string(),
+        )
+    })
 }
 
 /// A caller with the `editor` role.

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use common::{demo_flags, json_ok, on_success, step, step_run, EDITOR};
@@ -18,17 +18,23 @@ use serde_json::{json, Value};
 struct Process {
     child: Child,
     addr: SocketAddr,
+    /// Every line the backend logged so far.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Process {
     fn start(data_dir: &Path) -> Process {
+        Self::start_with(data_dir, "info")
+    }
+
+    fn start_with(data_dir: &Path, log_level: &str) -> Process {
         let mut child = Command::new(env!("CARGO_BIN_EXE_baton-backend"))
             .arg("--addr")
             .arg("127.0.0.1:0")
             .arg("--data-dir")
             .arg(data_dir)
             .args(demo_flags())
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", log_level)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -36,6 +42,8 @@ impl Process {
 
         let stderr = child.stderr.take().expect("stderr piped");
         let (sender, receiver) = mpsc::channel();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let lines = Arc::clone(&log);
         std::thread::spawn(move || {
             // Keep reading after the address is found, so the pipe never fills up.
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -46,6 +54,7 @@ impl Process {
                 {
                     let _ = sender.send(addr.to_string());
                 }
+                lines.lock().unwrap().push(line);
             }
         });
         let addr = receiver
@@ -54,6 +63,7 @@ impl Process {
         Process {
             child,
             addr: addr.parse().expect("socket address"),
+            log,
         }
     }
 
@@ -290,5 +300,69 @@ async fn sigterm_stops_promptly_and_interrupts_run() {
             ["succeeded", "interrupted"].contains(&step_run["status"].as_str().unwrap()),
             "{step_run}"
         );
+    }
+}
+
+#[tokio::test]
+async fn debug_log_holds_no_token() {
+    let data_dir = tempfile::tempdir().unwrap();
+    common::prepare_demo(data_dir.path(), 0);
+    let client = reqwest::Client::new();
+    let mut process = Process::start_with(data_dir.path(), "debug");
+
+    let run = call(
+        &client,
+        &process,
+        Method::POST,
+        "/syncs/crm_accounts/trigger",
+        None,
+    )
+    .await;
+    let run_id = run["id"].as_str().unwrap().to_string();
+    wait_for(&client, &process, &run_id, |run| {
+        run["status"] == "succeeded"
+    })
+    .await;
+    let by_query = format!(
+        "{}?access_token={EDITOR}",
+        process.url(&format!("/runs/{run_id}/events"))
+    );
+    let events = client.get(&by_query).send().await.unwrap();
+    assert_eq!(events.status(), 200);
+    assert!(events.text().await.unwrap().contains("\"succeeded\""));
+    let wrong = client
+        .get(format!(
+            "{}?access_token=wrong-token",
+            process.url(&format!("/runs/{run_id}/events"))
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let unauthorized = client
+        .get(process.url("/me"))
+        .bearer_auth("wrong-token-value")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthorized.status(), 401);
+
+    let sent = Command::new("kill")
+        .arg("-TERM")
+        .arg(process.child.id().to_string())
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    process.child.wait().expect("process ended");
+    std::thread::sleep(Duration::from_millis(200));
+
+    let log = process.log.lock().unwrap().join("\n");
+    assert!(log.contains("stopped"), "the whole log was read");
+    assert!(
+        log.contains("/runs/"),
+        "request paths are logged at debug level"
+    );
+    for secret in [EDITOR, common::VIEWER, "wrong-token"] {
+        assert!(!log.contains(secret), "`{secret}` found in the log");
     }
 }

@@ -192,20 +192,42 @@ async fn cancel_stops_running_and_pending() {
     let server = Server::demo(1000).await;
     let flow = server.demo_flow("Daily CRM").await;
     let run_id = server.start_run(flow["id"].as_str().unwrap()).await;
-    server.wait_until(&run_id, |run| step_run(run, "contacts")["status"] == "running").await;
+    server
+        .wait_until(&run_id, |run| {
+            step_run(run, "contacts")["status"] == "running"
+        })
+        .await;
 
-    let response = server.post(&format!("/runs/{run_id}/cancel"), &Value::Null).await;
+    let response = server
+        .post(&format!("/runs/{run_id}/cancel"), &Value::Null)
+        .await;
     assert_eq!(response.status(), 202);
     let run = server.wait_run(&run_id).await;
 
     assert_eq!(run["status"], "cancelled", "{run}");
     assert_eq!(step_run(&run, "accounts")["status"], "succeeded");
-    for step_id in ["contacts", "deals", "customers", "payments", "users", "events"] {
-        assert_eq!(step_run(&run, step_id)["status"], "cancelled", "{step_id}: {run}");
+    for step_id in [
+        "contacts",
+        "deals",
+        "customers",
+        "payments",
+        "users",
+        "events",
+    ] {
+        assert_eq!(
+            step_run(&run, step_id)["status"],
+            "cancelled",
+            "{step_id}: {run}"
+        );
     }
-    assert!(step_run(&run, "deals")["started_at"].is_null(), "deals never started");
+    assert!(
+        step_run(&run, "deals")["started_at"].is_null(),
+        "deals never started"
+    );
 
-    let again = server.post(&format!("/runs/{run_id}/cancel"), &Value::Null).await;
+    let again = server
+        .post(&format!("/runs/{run_id}/cancel"), &Value::Null)
+        .await;
     let (status, body) = error_of(again).await;
     assert_eq!(status, 409);
     assert_eq!(body["error"]["code"], "run_not_active");

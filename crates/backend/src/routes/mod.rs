@@ -44,7 +44,12 @@ pub fn router(state: AppState) -> Router {
         Some(dist) => router.fallback_service(static_files::service(&dist)),
         None => router.fallback(api_not_found),
     };
-    router.layer(TraceLayer::new_for_http()).with_state(state)
+    // Spans carry the path without the query, because an event stream's
+    // query may hold an access token, which must never reach the log.
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    });
+    router.layer(trace).with_state(state)
 }
 
 /// CORS for the one origin of `--allow-origin`; none without it.

@@ -18,7 +18,7 @@ use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::start_error;
-use crate::auth::{Caller, Editor};
+use crate::auth::{Caller, Editor, StreamCaller};
 use crate::executor::plan::steps_to_retry;
 use crate::executor::{Plan, Start};
 use crate::store::{flows, runs};
@@ -144,7 +144,7 @@ async fn retry_plan(state: &AppState, old: &Run, scope: RetryScope) -> ApiResult
 /// Streams a run's events: the stored ones after `Last-Event-ID`, then live
 /// ones, until the run ends.
 async fn events(
-    _caller: Caller,
+    _caller: StreamCaller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
