@@ -326,3 +326,46 @@ async fn step_timeout_fails_step() {
     );
     assert_eq!(step_run(&run, "contacts")["status"], "skipped");
 }
+
+#[tokio::test]
+async fn retry_of_success_gets_409() {
+    let server = Server::demo(0).await;
+    let run = json_ok(
+        server
+            .post("/syncs/crm_accounts/trigger", &Value::Null)
+            .await,
+    )
+    .await;
+    let run_id = run["id"].as_str().unwrap();
+    server.wait_run(run_id).await;
+
+    let empty_body = server.request(
+        reqwest::Method::POST,
+        &format!("/runs/{run_id}/retry"),
+        common::EDITOR,
+    );
+    let failed_only = empty_body.send().await.unwrap();
+    let (status, body) = error_of(failed_only).await;
+    assert_eq!(status, 409);
+    assert_eq!(body["error"]["code"], "nothing_to_retry");
+
+    let all = server
+        .post(&format!("/runs/{run_id}/retry"), &json!({ "scope": "all" }))
+        .await;
+    let all = server
+        .wait_run(json_ok(all).await["id"].as_str().unwrap())
+        .await;
+    assert_eq!(all["sync_id"], "crm_accounts");
+    assert_eq!(all["retry_of"], run_id);
+    assert_eq!(all["status"], "succeeded");
+
+    let typo = server
+        .post(
+            &format!("/runs/{run_id}/retry"),
+            &json!({ "scope": "everything" }),
+        )
+        .await;
+    let (status, body) = error_of(typo).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["details"]["field"], "scope");
+}

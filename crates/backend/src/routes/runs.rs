@@ -11,7 +11,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use baton_flow::{
-    RetryRequest, RetryScope, Run, RunEvent, RunSummary, StepRunStatus, TriggerReason,
+    RetryRequest, RetryScope, Run, RunEvent, RunStatus, RunSummary, StepRunStatus, TriggerReason,
 };
 use futures_util::Stream;
 use tokio::sync::{broadcast, mpsc};
@@ -104,6 +104,9 @@ async fn retry_plan(state: &AppState, old: &Run, scope: RetryScope) -> ApiResult
     let (Some(flow_id), Some(version)) = (old.summary.flow_id.clone(), old.summary.flow_version)
     else {
         let sync_id = old.summary.sync_id.clone().unwrap_or_default();
+        if scope == RetryScope::Failed && old.summary.status == RunStatus::Succeeded {
+            return Err(nothing_to_retry(&old.summary.id));
+        }
         return Ok((Plan::of_sync(&sync_id), format!("sync `{sync_id}`")));
     };
 
@@ -130,15 +133,21 @@ async fn retry_plan(state: &AppState, old: &Run, scope: RetryScope) -> ApiResult
                 .collect();
             let selected = steps_to_retry(&flow, &statuses);
             if selected.is_empty() {
-                return Err(ApiError::Conflict {
-                    code: "nothing_to_retry",
-                    message: format!("every step of run `{}` succeeded; retry with scope `all` to run them again", old.summary.id),
-                });
+                return Err(nothing_to_retry(&old.summary.id));
             }
             Plan::of_flow(&flow, Some(&selected))
         }
     };
     Ok((plan, format!("flow `{flow_id}`")))
+}
+
+fn nothing_to_retry(run_id: &str) -> ApiError {
+    ApiError::Conflict {
+        code: "nothing_to_retry",
+        message: format!(
+            "every step of run `{run_id}` succeeded; retry with scope `all` to run them again"
+        ),
+    }
 }
 
 /// Streams a run's events: the stored ones after `Last-Event-ID`, then live
