@@ -13,12 +13,12 @@ use serde::de::DeserializeOwned;
 
 use crate::settings::Settings;
 
-/// Why a request to the backend failed.
+/// A failed request to the backend, by cause.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// No response at all: the backend is down, the URL is wrong, or CORS blocked it.
     Unreachable { url: String, reason: String },
-    /// The backend answered with an error status and the shared error body.
+    /// The backend responded with an error status and the shared error body.
     Status { status: u16, body: ErrorBody },
     /// The response did not match the contract.
     Invalid { url: String, reason: String },
@@ -50,9 +50,15 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-/// The full URL of an API path such as `/health`, under the configured base.
+/// The full URL of an API path such as `/health`, under the configured base
+/// or, when none is set, under the origin that served the dashboard.
 pub fn url(settings: &Settings, path: &str) -> String {
-    format!("{}/api/v1{path}", settings.api_base.trim_end_matches('/'))
+    let base = if settings.api_base.is_empty() {
+        web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default()
+    } else {
+        settings.api_base.trim_end_matches('/').to_string()
+    };
+    format!("{base}/api/v1{path}")
 }
 
 /// `GET` a path and decode its JSON body.
@@ -171,7 +177,7 @@ async fn decode<T: DeserializeOwned>(response: Response, url: &str) -> Result<T,
                 status,
                 body: ErrorBody {
                     code: "http_error".to_string(),
-                    message: format!("The backend answered HTTP {status} at {url}"),
+                    message: format!("The backend responded with HTTP {status} at {url}"),
                     details: None,
                 },
             },

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::executor::{Executor, Plan, Start, StartError};
 use crate::store::flows;
 
-/// Longest sleep between two passes, so new and changed schedules are seen.
+/// Maximum sleep between two passes, so that new and changed schedules take effect.
 const MAX_SLEEP: Duration = Duration::from_secs(30);
 
 /// Name recorded as `triggered_by` of scheduled runs.
@@ -25,19 +25,8 @@ pub fn spawn(executor: Arc<Executor>) {
     tokio::spawn(async move {
         let mut last_pass = Utc::now();
         loop {
-            let store = executor.store().clone();
-            let flows = match store.call(|conn| flows::scheduled(conn)).await {
-                Ok(flows) => flows,
-                Err(error) => {
-                    tracing::error!(%error, "scheduler cannot read the flows; trying again later");
-                    Vec::new()
-                }
-            };
-
             let now = Utc::now();
-            for flow in due_flows(&flows, last_pass, now) {
-                start(&executor, flow).await;
-            }
+            let flows = run_pass(&executor, last_pass, now).await;
             last_pass = now;
 
             let wake = next_fire(&flows, now).map(|next| (next - now).to_std().unwrap_or_default());
@@ -46,18 +35,43 @@ pub fn spawn(executor: Arc<Executor>) {
     });
 }
 
-/// The flows with a fire time in `(after, now]`.
+/// Starts a run of every flow with a fire time in `(after, now]`, and
+/// returns the scheduled flows it read.
+pub async fn run_pass(
+    executor: &Arc<Executor>,
+    after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<Flow> {
+    let flows = match executor.store().call(|conn| flows::scheduled(conn)).await {
+        Ok(flows) => flows,
+        Err(error) => {
+            tracing::error!(%error, "scheduler cannot read the flows; trying again at the next pass");
+            return Vec::new();
+        }
+    };
+    for flow in due_flows(&flows, after, now) {
+        start(executor, flow).await;
+    }
+    flows
+}
+
+/// Returns the flows with a fire time in `(after, now]`.
 pub fn due_flows(flows: &[Flow], after: DateTime<Utc>, now: DateTime<Utc>) -> Vec<&Flow> {
     flows
         .iter()
         .filter(|flow| {
-            parse(flow).and_then(|schedule| schedule.next_after(after)).is_some_and(|next| next <= now)
+            parse(flow)
+                .and_then(|schedule| schedule.next_after(after))
+                .is_some_and(|next| next <= now)
         })
         .collect()
 }
 
 fn next_fire(flows: &[Flow], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    flows.iter().filter_map(|flow| parse(flow)?.next_after(now)).min()
+    flows
+        .iter()
+        .filter_map(|flow| parse(flow)?.next_after(now))
+        .min()
 }
 
 fn parse(flow: &Flow) -> Option<Schedule> {
@@ -85,7 +99,12 @@ async fn start(executor: &Arc<Executor>, flow: &Flow) {
         Err(StartError::Active(run_id)) => {
             tracing::warn!(flow_id = %flow.id, active_run_id = %run_id, "scheduled run skipped: the flow's previous run is still active")
         }
-        Err(StartError::Store(error)) => tracing::error!(flow_id = %flow.id, %error, "scheduled run failed to start"),
+        Err(StartError::Stopping) => {
+            tracing::info!(flow_id = %flow.id, "scheduled run not started: the backend is stopping")
+        }
+        Err(StartError::Store(error)) => {
+            tracing::error!(flow_id = %flow.id, %error, "scheduled run failed to start")
+        }
     }
 }
 
@@ -94,18 +113,28 @@ mod tests {
     use super::*;
 
     fn flow(schedule: &str) -> Flow {
-        Flow { id: schedule.to_string(), schedule: Some(schedule.to_string()), ..Flow::default() }
+        Flow {
+            id: schedule.to_string(),
+            schedule: Some(schedule.to_string()),
+            ..Flow::default()
+        }
     }
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
     fn due_when_fire_time_passed() {
         let flows = [flow("30 2 * * *"), flow("0 3 * * *")];
 
-        let due = due_flows(&flows, at("2026-01-01T02:29:50Z"), at("2026-01-01T02:30:05Z"));
+        let due = due_flows(
+            &flows,
+            at("2026-01-01T02:29:50Z"),
+            at("2026-01-01T02:30:05Z"),
+        );
 
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].id, "30 2 * * *");
@@ -115,7 +144,11 @@ mod tests {
     fn not_due_twice_for_one_fire_time() {
         let flows = [flow("30 2 * * *")];
 
-        let due = due_flows(&flows, at("2026-01-01T02:30:05Z"), at("2026-01-01T02:30:35Z"));
+        let due = due_flows(
+            &flows,
+            at("2026-01-01T02:30:05Z"),
+            at("2026-01-01T02:30:35Z"),
+        );
 
         assert!(due.is_empty());
     }

@@ -17,10 +17,12 @@ use wasm_bindgen::JsCast;
 
 use super::state::{Editor, Selection};
 
+const HANDLE_RADIUS: f64 = 7.0;
+
 /// The MIME type a palette item puts on the drag, carrying a sync id.
 pub const SYNC_DRAG_TYPE: &str = "application/x-baton-sync";
 
-/// What the pointer is doing, between pointerdown and pointerup.
+/// The pointer gesture in progress, between pointerdown and pointerup.
 #[derive(Debug, Clone, Default)]
 enum Gesture {
     #[default]
@@ -54,6 +56,8 @@ pub struct CanvasState {
     pub selecting: RwSignal<Option<Rect>>,
     space_held: RwSignal<bool>,
     gesture: StoredValue<Gesture>,
+    /// The canvas element's top-left corner in client pixels.
+    origin: StoredValue<(f64, f64)>,
     pub element: NodeRef<leptos::html::Div>,
 }
 
@@ -68,21 +72,25 @@ impl CanvasState {
             selecting: RwSignal::new(None),
             space_held: RwSignal::new(false),
             gesture: StoredValue::new(Gesture::Idle),
+            origin: StoredValue::new((0.0, 0.0)),
             element: NodeRef::new(),
         }
     }
 
-    /// A pointer position relative to the canvas element, in pixels.
+    /// A pointer position relative to the canvas element, in pixels. Uses
+    /// the element's corner cached at the start of the gesture, because
+    /// reading it on every pointer move would force a layout each time.
     fn local(&self, client_x: i32, client_y: i32) -> Position {
-        let (left, top) = self
-            .element
-            .get_untracked()
-            .map(|element| {
-                let rect = element.get_bounding_client_rect();
-                (rect.left(), rect.top())
-            })
-            .unwrap_or((0.0, 0.0));
+        let (left, top) = self.origin.get_value();
         Position { x: f64::from(client_x) - left, y: f64::from(client_y) - top }
+    }
+
+    /// Read the canvas element's corner on the page again.
+    fn refresh_origin(&self) {
+        if let Some(element) = self.element.get_untracked() {
+            let rect = element.get_bounding_client_rect();
+            self.origin.set_value((rect.left(), rect.top()));
+        }
     }
 
     fn to_canvas(&self, client_x: i32, client_y: i32) -> Position {
@@ -92,6 +100,7 @@ impl CanvasState {
     pub fn measure(&self) {
         if let Some(element) = self.element.get_untracked() {
             let rect = element.get_bounding_client_rect();
+            self.origin.set_value((rect.left(), rect.top()));
             self.size.set((rect.width().max(1.0), rect.height().max(1.0)));
         }
     }
@@ -133,6 +142,7 @@ impl CanvasState {
         if event.button() != 0 {
             return;
         }
+        self.refresh_origin();
         let point = self.to_canvas(event.client_x(), event.client_y());
         let target = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok());
         let handle = target.as_ref().and_then(|element| element.closest("[data-handle]").ok().flatten());
@@ -280,6 +290,7 @@ impl CanvasState {
 
     fn on_wheel(&self, event: &web_sys::WheelEvent) {
         event.prevent_default();
+        self.refresh_origin();
         let pointer = self.local(event.client_x(), event.client_y());
         let factor = (-event.delta_y() * 0.0015).exp();
         self.editor.viewport.update(|viewport| *viewport = viewport.zoom_at(pointer, factor));
@@ -290,6 +301,7 @@ impl CanvasState {
         let Some(sync_id) = event.data_transfer().and_then(|data| data.get_data(SYNC_DRAG_TYPE).ok()).filter(|id| !id.is_empty()) else {
             return;
         };
+        self.refresh_origin();
         let point = self.to_canvas(event.client_x(), event.client_y());
         let position = Position { x: point.x - STEP_WIDTH / 2.0, y: point.y - STEP_HEIGHT / 2.0 };
         add_step(self.editor, &sync_id, position);
@@ -346,7 +358,7 @@ impl CanvasState {
     }
 }
 
-/// Why a proposed trigger is refused, for the person dragging it.
+/// Describe why a proposed trigger is rejected, for the person dragging it.
 fn refusal(error: &ConnectError) -> String {
     match error {
         ConnectError::Cycle { from, to, path } => {
@@ -414,7 +426,10 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
             .filter_map(|trigger| {
                 let from = flow.step(&trigger.from)?;
                 let to = flow.step(&trigger.to)?;
-                Some(DrawnTrigger { trigger: trigger.clone(), from: geometry::out_handle(from), to: geometry::in_handle(to) })
+                // End at the edge of the in handle, so the arrow head stays visible.
+                let mut end = geometry::in_handle(to);
+                end.x -= HANDLE_RADIUS;
+                Some(DrawnTrigger { trigger: trigger.clone(), from: geometry::out_handle(from), to: end })
             })
             .collect::<Vec<_>>()
     });
@@ -483,12 +498,8 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
                             Some((_, Err(_))) => "pending refused",
                             None => "pending",
                         };
-                        let message = pending.target.as_ref().and_then(|(_, verdict)| verdict.clone().err());
                         view! {
                             <path class=class d=geometry::trigger_path(pending.start, pending.end) marker-end="url(#arrow)" data-testid="pending-connection"/>
-                            {message.map(|message| view! {
-                                <text class="pending-message" x=pending.end.x + 12.0 y=pending.end.y - 12.0 data-testid="connection-refusal">{message}</text>
-                            })}
                         }
                     })}
                     {move || state.selecting.get().map(|rect| view! {
@@ -496,6 +507,11 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
                     })}
                 </g>
             </svg>
+            {move || state.pending.with(|pending| {
+                pending.as_ref().and_then(|pending| pending.target.as_ref()).and_then(|(_, verdict)| verdict.clone().err())
+            }).map(|message| view! {
+                <p class="canvas-callout" role="alert" data-testid="connection-refusal">{message}</p>
+            })}
             {move || editor.flow.with(|flow| flow.steps.is_empty()).then(|| view! {
                 <p class="canvas-empty">"Drag a sync from the palette, or press its Add button, to place the first step."</p>
             })}
@@ -604,8 +620,8 @@ fn StepNode(state: CanvasState, step: Step) -> impl IntoView {
             <text class="step-subtitle" x="16" y="51">{truncate(&subtitle, 30)}</text>
             {step.pinned.then(|| view! { <text class="step-badge" x=STEP_WIDTH - 22.0 y="22"><title>"Pinned: auto-layout keeps it here"</title>"📌"</text> })}
             {(!step.enabled).then(|| view! { <text class="step-badge-text" x=STEP_WIDTH - 70.0 y="64">"disabled"</text> })}
-            <circle class="handle handle-in" data-handle="in" cx="0" cy=STEP_HEIGHT / 2.0 r="7"/>
-            <circle class="handle handle-out" data-handle="out" cx=STEP_WIDTH cy=STEP_HEIGHT / 2.0 r="7">
+            <circle class="handle handle-in" data-handle="in" cx="0" cy=STEP_HEIGHT / 2.0 r=HANDLE_RADIUS/>
+            <circle class="handle handle-out" data-handle="out" cx=STEP_WIDTH cy=STEP_HEIGHT / 2.0 r=HANDLE_RADIUS>
                 <title>"Drag to another step to add a trigger"</title>
             </circle>
         </g>

@@ -9,6 +9,10 @@ use leptos::prelude::*;
 use super::canvas::CanvasState;
 use super::state::{Editor, Selection};
 
+/// Problems listed at most: a flow at the step limit can have thousands,
+/// and listing them all would slow every edit.
+const MAX_LISTED: usize = 100;
+
 /// Add the triggers that put every lookup's writer upstream, as one edit.
 pub fn fix_lookups(editor: Editor) {
     let suggestion = editor.flow.with_untracked(|flow| editor.syncs.with_untracked(|syncs| suggest_triggers(flow, syncs)));
@@ -52,10 +56,14 @@ pub fn ProblemsPanel(state: CanvasState) -> impl IntoView {
                 if problems.is_empty() {
                     return view! { <p class="muted" data-testid="no-problems">"No problems: the flow can be saved."</p> }.into_any();
                 }
+                let hidden = problems.len().saturating_sub(MAX_LISTED);
                 view! {
                     <ul class="problem-list">
-                        {problems.into_iter().map(|problem| view! { <ProblemItem state problem/> }).collect_view()}
+                        {problems.into_iter().take(MAX_LISTED).map(|problem| view! { <ProblemItem state problem/> }).collect_view()}
                     </ul>
+                    {(hidden > 0).then(|| view! {
+                        <p class="muted">{format!("{hidden} more not listed; fix the ones above first.")}</p>
+                    })}
                 }.into_any()
             }}
         </section>

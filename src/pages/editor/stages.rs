@@ -34,11 +34,14 @@ pub fn StagesPanel(editor: Editor) -> impl IntoView {
                     Ok(stages) if stages.is_empty() => view! { <p class="muted">"No steps yet."</p> }.into_any(),
                     Ok(stages) => view! {
                         <ol class="stage-list">
-                            {stages.into_iter().map(|stage| view! {
-                                <li data-stage-size=stage.len()>{stage.join(", ")}</li>
+                            {stages.into_iter().enumerate().map(|(index, stage)| view! {
+                                <li data-stage-size=stage.len()>
+                                    <span class="stage-number">{format!("Stage {}: ", index + 1)}</span>
+                                    {stage.join(", ")}
+                                </li>
                             }).collect_view()}
                         </ol>
-                        {estimate.map(|estimate| {
+                        {estimate.filter(|estimate| estimate.total_ms > 0).map(|estimate| {
                             let note = if estimate.missing.is_empty() {
                                 String::new()
                             } else {
@@ -50,6 +53,9 @@ pub fn StagesPanel(editor: Editor) -> impl IntoView {
                                     <p class="muted">{format!("Critical path: {}", estimate.critical_path.join(" → "))}</p>
                                 })}
                             }
+                        })}
+                        {move || plan.with(|(_, estimate)| estimate.as_ref().is_some_and(|estimate| estimate.total_ms == 0)).then(|| view! {
+                            <p class="muted" data-testid="estimate">"No estimate yet: none of these syncs has run."</p>
                         })}
                     }.into_any(),
                 }

@@ -121,3 +121,42 @@ export async function screenshot(page, name) {
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
 }
+
+/** A browser context whose dashboard settings already hold `token`. */
+export async function signedInContext(browser, token = EDITOR_TOKEN) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript((value) => {
+    if (!localStorage.getItem("baton.settings")) {
+      localStorage.setItem("baton.settings", JSON.stringify({ api_base: "", token: value }));
+    }
+  }, token);
+  return context;
+}
+
+/** Call the backend's API as the editor token; returns { status, headers, body }. */
+export async function api(backend, method, path, { body, headers = {}, token = EDITOR_TOKEN } = {}) {
+  const response = await fetch(`${backend.url}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+/** The centre of an element, for pointer gestures. */
+export async function centre(locator) {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error(`element not visible: ${locator}`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Drag from one element's centre to another's with the mouse, in small moves. */
+export async function dragBetween(page, from, to) {
+  const start = await centre(from);
+  const end = await centre(to);
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(end.x, end.y, { steps: 8 });
+  await page.mouse.up();
+}

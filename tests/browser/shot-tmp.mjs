@@ -1,0 +1,12 @@
+import { launchBrowser } from "./lib/harness.mjs";
+const [url, out, token, w, h] = process.argv.slice(2);
+const browser = await launchBrowser();
+const context = await browser.newContext({ viewport: { width: Number(w ?? 1440), height: Number(h ?? 900) } });
+if (token) await context.addInitScript((t) => localStorage.setItem("baton.settings", JSON.stringify({ api_base: "", token: t })), token);
+const page = await context.newPage();
+page.on("console", (m) => { if (m.type() === "error") console.log("console:", m.text()); });
+page.on("pageerror", (e) => console.log("pageerror:", e.message));
+await page.goto(url);
+await page.waitForTimeout(2000);
+await page.screenshot({ path: out });
+await browser.close();
