@@ -11,7 +11,7 @@ use baton_flow::plan::suggest_triggers;
 use baton_flow::{validate, Flow, ProblemCode, Sync};
 use proptest::prelude::*;
 
-/// Every step reachable from `start` along at least one trigger.
+/// Collects every step reachable from `start` along at least one trigger.
 fn downstream(flow: &Flow, start: &str) -> HashSet<String> {
     let mut succ: HashMap<&str, Vec<&str>> = HashMap::new();
     for trigger in &flow.triggers {
@@ -82,7 +82,7 @@ fn reachable(succ: &[Vec<usize>], start: usize) -> Vec<bool> {
     seen
 }
 
-/// A long flow: each step triggers some of the next three, so paths run
+/// Generates a long flow: each step triggers some of the next three, so paths run
 /// through hundreds of steps and the quick search's budget is exceeded.
 /// Every step writes one of a few objects and may look one up.
 fn long_flow() -> impl Strategy<Value = (Flow, Vec<Sync>)> {

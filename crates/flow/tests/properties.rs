@@ -1,6 +1,6 @@
-//! Properties over random flows: validation and layout never panic, stages
-//! respect every trigger, the layout keeps pinned steps and overlaps none,
-//! every edit is undone by its inverse, and share links round-trip while
+//! Properties over random flows. Validation and layout never panic, stages
+//! respect every trigger, and the layout keeps pinned steps and overlaps
+//! none. Every edit is undone by its inverse. Share links round-trip, and
 //! random or cut strings never panic the decoder.
 
 mod common;
@@ -110,7 +110,8 @@ fn any_flow() -> impl Strategy<Value = Flow> {
         })
 }
 
-/// A flow with unique ids whose triggers only point forward, so it has no cycle.
+/// Generates a flow with unique ids whose triggers only point forward, so it
+/// has no cycle.
 fn acyclic_flow() -> impl Strategy<Value = Flow> {
     (
         any_flow(),
@@ -129,7 +130,7 @@ fn acyclic_flow() -> impl Strategy<Value = Flow> {
         })
 }
 
-/// A flow whose pinned steps sit on distinct cells of a coarse grid, so no
+/// Generates a flow whose pinned steps sit on distinct cells of a coarse grid, so no
 /// two pinned steps overlap.
 fn pinned_grid_flow() -> impl Strategy<Value = Flow> {
     (any_flow(), prop::collection::vec((0i32..8, 0i32..8), 12)).prop_map(|(mut flow, cells)| {
