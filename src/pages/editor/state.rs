@@ -155,13 +155,19 @@ impl Editor {
     fn after_edit(&self) {
         self.server_problems.update(Vec::clear);
         let flow = self.flow.read_untracked();
-        self.selection.update(|selection| {
+        // Only notify when something selected is gone: every step and
+        // trigger on the canvas watches the selection.
+        self.selection.maybe_update(|selection| {
+            let before = selection.steps.len();
             selection.steps.retain(|id| flow.step(id).is_some());
+            let mut changed = selection.steps.len() != before;
             if let Some(trigger) = &selection.trigger {
                 if !flow.triggers.iter().any(|t| t.from == trigger.from && t.to == trigger.to) {
                     selection.trigger = None;
+                    changed = true;
                 }
             }
+            changed
         });
     }
 
