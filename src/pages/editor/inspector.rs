@@ -166,11 +166,16 @@ fn StepInspector(editor: Editor, step: Step, others: Vec<String>) -> impl IntoVi
         }
     };
 
-    let target = RwSignal::new(others.first().cloned().unwrap_or_default());
+    let first = if others.len() <= MAX_TARGET_OPTIONS { others.first().cloned() } else { None };
+    let target = RwSignal::new(first.unwrap_or_default());
     let connect = {
         let id = id.clone();
         move |_| {
-            let to = target.get_untracked();
+            let to = target.get_untracked().trim().to_string();
+            if to.is_empty() {
+                editor.error("Type or choose the id of the step that this step should trigger.");
+                return;
+            }
             let check = ConnectionCheck::new(&editor.flow.read_untracked());
             match check.check(&id, &to) {
                 Ok(()) => {
@@ -212,15 +217,49 @@ fn StepInspector(editor: Editor, step: Step, others: Vec<String>) -> impl IntoVi
             {(!others.is_empty()).then(|| view! {
                 <label for="step-trigger-target">"Add a trigger to"</label>
                 <div class="inline">
-                    <select id="step-trigger-target" on:change=move |event| target.set(event_target_value(&event))>
-                        {others.iter().map(|other| view! { <option value=other.clone()>{other.clone()}</option> }).collect_view()}
-                    </select>
+                    <TargetPicker others target/>
                     <button type="button" class="button" on:click=connect>"Add trigger"</button>
                 </div>
             })}
             <button type="button" class="button button-danger" on:click=move |_| remove_selection(editor)>"Remove step"</button>
         </section>
     }
+}
+
+/// Steps listed at most in the trigger target list. Beyond that a text field
+/// with suggestions replaces it, because rendering thousands of options
+/// each time a step is selected would stall the page.
+const MAX_TARGET_OPTIONS: usize = 200;
+
+/// Suggestions shown at most under the text field.
+const MAX_SUGGESTIONS: usize = 50;
+
+/// The choice of the step a new trigger goes to.
+#[component]
+fn TargetPicker(others: Vec<String>, target: RwSignal<String>) -> impl IntoView {
+    if others.len() <= MAX_TARGET_OPTIONS {
+        return view! {
+            <select id="step-trigger-target" on:change=move |event| target.set(event_target_value(&event))>
+                {others.iter().map(|other| view! { <option value=other.clone()>{other.clone()}</option> }).collect_view()}
+            </select>
+        }
+        .into_any();
+    }
+    let suggestions = move || {
+        let typed = target.get().to_lowercase();
+        others
+            .iter()
+            .filter(|other| other.to_lowercase().contains(&typed))
+            .take(MAX_SUGGESTIONS)
+            .map(|other| view! { <option value=other.clone()></option> })
+            .collect_view()
+    };
+    view! {
+        <input id="step-trigger-target" type="text" list="step-trigger-targets" placeholder="step id"
+            prop:value=move || target.get() on:input=move |event| target.set(event_target_value(&event))/>
+        <datalist id="step-trigger-targets">{suggestions}</datalist>
+    }
+    .into_any()
 }
 
 #[component]
