@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{EditorPage, FlowsPage, NotFoundPage, SettingsPage, SyncsPage};
+use crate::pages::{DraftPage, EditorPage, FlowsPage, NotFoundPage, SettingsPage, SyncsPage, VersionPage, VersionsPage};
 use crate::settings::SettingsContext;
 use crate::status::{provide_status, StatusBanner, StatusIndicator};
 
@@ -33,6 +33,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=FlowsPage/>
                     <Route path=path!("/flows") view=FlowsPage/>
                     <Route path=path!("/flows/:flow_id") view=EditorPage/>
+                    <Route path=path!("/flows/:flow_id/versions") view=VersionsPage/>
+                    <Route path=path!("/flows/:flow_id/versions/:version") view=VersionPage/>
+                    <Route path=path!("/draft") view=DraftPage/>
                     <Route path=path!("/syncs") view=SyncsPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>

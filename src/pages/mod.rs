@@ -1,17 +1,22 @@
 //! One module per page, each with its private children.
 
 mod common;
+mod diagram;
+mod draft;
 mod editor;
 mod flows;
 mod not_found;
 mod settings;
 mod syncs;
+mod versions;
 
+pub use draft::DraftPage;
 pub use editor::EditorPage;
 pub use flows::FlowsPage;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsPage;
 pub use syncs::SyncsPage;
+pub use versions::{VersionPage, VersionsPage};
 
 /// Percent-encode an id for use as one path segment.
 pub fn flow_path_segment(id: &str) -> String {

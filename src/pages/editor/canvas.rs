@@ -147,6 +147,7 @@ impl CanvasState {
             return;
         }
         self.refresh_origin();
+        let read_only = self.editor.read_only.get_untracked();
         let point = self.to_canvas(event.client_x(), event.client_y());
         let target = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok());
         let handle = target.as_ref().and_then(|element| element.closest("[data-handle]").ok().flatten());
@@ -156,12 +157,15 @@ impl CanvasState {
 
         let gesture = if self.space_held.get_untracked() {
             Gesture::Pan { start: self.local(event.client_x(), event.client_y()), viewport: self.editor.viewport.get_untracked() }
-        } else if let (Some(handle), Some(from)) = (&handle, &step_id) {
+        } else if let (Some(handle), Some(from), false) = (&handle, &step_id, read_only) {
             if handle.get_attribute("data-handle").as_deref() == Some("out") {
                 self.start_connect(from.clone(), point)
             } else {
                 Gesture::Idle
             }
+        } else if let (Some(id), true) = (&step_id, read_only) {
+            self.select_step(id, event.shift_key());
+            Gesture::Idle
         } else if let Some(id) = step_id {
             self.select_step(&id, event.shift_key());
             let ids: Vec<StepId> = self.editor.selection.get_untracked().steps.into_iter().collect();
