@@ -88,7 +88,7 @@ fn DraftBody(flow: Flow, context: Context) -> impl IntoView {
             let changes = diff(base, &flow);
             let (drawn, marks) = merged(base, &flow, &changes);
             let text = format!("Compared with version {} of the saved flow '{}':", base.version, base.name);
-            (drawn, marks, Some((text, describe_diff(&changes))))
+            (drawn, marks, Some((text, describe_diff(&changes, "the saved flow", "the draft"))))
         }
         Some(Err(error)) if error.is_not_found() => {
             let note = format!("It came from flow '{}', which no longer exists on this backend.", flow.id);

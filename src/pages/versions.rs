@@ -6,7 +6,7 @@ use baton_flow::{FlowVersion, FlowVersionInfo, Sync};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::common::{api_resource, ErrorPanel, Loading};
+use super::common::{api_resource, CopyLinkButton, ErrorPanel, Loading};
 use super::diagram::{merged, Diagram};
 use super::editor::describe_diff;
 use super::flow_path_segment;
@@ -22,9 +22,12 @@ pub fn VersionsPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <header class="page-header">
-                <h1>"Saved versions"</h1>
-                <p class="page-lede"><a href=move || format!("/flows/{}", flow_path_segment(&flow_id()))>"Back to the flow"</a></p>
+            <header class="page-header page-header-row">
+                <div>
+                    <h1>"Saved versions"</h1>
+                    <p class="page-lede"><a href=move || format!("/flows/{}", flow_path_segment(&flow_id()))>"Back to the flow"</a></p>
+                </div>
+                <CopyLinkButton/>
             </header>
             <Suspense fallback=|| view! { <Loading what="versions"/> }>
                 {move || versions.get().map(|result| match result {
@@ -154,7 +157,8 @@ fn VersionView(flow_id: String, loaded: Loaded) -> impl IntoView {
             let changes = diff(&other.flow, &version.flow);
             let (drawn, marks) = merged(&other.flow, &version.flow, &changes);
             let title = format!("Changes from version {} to version {}", other.info.version, info.version);
-            (drawn, marks, describe_diff(&changes), Some(title))
+            let (before, after) = (format!("version {}", other.info.version), format!("version {}", info.version));
+            (drawn, marks, describe_diff(&changes, &before, &after), Some(title))
         }
         None => (version.flow.clone(), Default::default(), Vec::new(), None),
     };
@@ -165,7 +169,10 @@ fn VersionView(flow_id: String, loaded: Loaded) -> impl IntoView {
                 <h1>{format!("{}: version {}", version.flow.name, info.version)}</h1>
                 <p class="page-lede" title=info.saved_at.to_rfc3339()>{format!("Saved {} by {} · {} steps · {} triggers", relative_time(info.saved_at), info.saved_by, info.step_count, info.trigger_count)}</p>
             </div>
-            <a class="button" href=format!("/flows/{}/versions", flow_path_segment(&flow_id))>"All versions"</a>
+            <div class="toolbar-group">
+                <CopyLinkButton/>
+                <a class="button" href=format!("/flows/{}/versions", flow_path_segment(&flow_id))>"All versions"</a>
+            </div>
         </header>
         <div class="form-actions">
             <label for="compare-with">"Compare with"</label>

@@ -132,7 +132,16 @@ fn EditorView(loaded: Loaded) -> impl IntoView {
             <NoticeBar editor/>
             <ConflictPanel editor state=save_state on_overwrite/>
             <div class="editor-body">
-                {move || (!editor.read_only.get()).then(|| view! { <Palette state=canvas/> })}
+                {move || if editor.read_only.get() {
+                    view! {
+                        <aside class="palette" aria-label="Sync palette">
+                            <h2 class="side-title">"Syncs"</h2>
+                            <p class="muted">"Read-only: a viewer token cannot add steps."</p>
+                        </aside>
+                    }.into_any()
+                } else {
+                    view! { <Palette state=canvas/> }.into_any()
+                }}
                 <div class="editor-canvas">
                     <Canvas state=canvas/>
                     <Minimap state=canvas/>

@@ -58,7 +58,7 @@ test("draft link opens as a preview elsewhere", async () => {
   await page.getByTestId("draft-preview").waitFor();
   assert.match(await page.getByRole("heading", { level: 1 }).innerText(), /Draft: Links: shared draft/);
   assert.equal(await page.locator('.diagram [data-step-id="crm_deals"][data-mark="added"]').count(), 1);
-  assert.match(await page.getByTestId("draft-diff").innerText(), /Step crm_deals: only in yours/);
+  assert.match(await page.getByTestId("draft-diff").innerText(), /Step crm_deals: only in the draft/);
   assert.ok((await page.locator('[data-problem-code="unconnected_step"]').count()) > 0, "the preview validates the draft");
   await screenshot(page, "draft-preview");
 
@@ -70,6 +70,22 @@ test("draft link opens as a preview elsewhere", async () => {
   assert.equal(saved.body.steps.length, 3);
   const original = await api(backend, "GET", `/flows/${flow.id}`);
   assert.equal(original.body.steps.length, 2, "the original flow is untouched");
+  await context.close();
+});
+
+test("editor copies the flow link", async () => {
+  const flow = await createFlow("Links: copy");
+  const context = await signedInContext(browser);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: backend.url });
+  const page = await context.newPage();
+  await page.goto(`${backend.url}/flows/${flow.id}`);
+  await page.locator('[data-step-id="contacts"]').waitFor();
+  await page.getByRole("button", { name: "Copy link", exact: true }).click();
+  const link = page.getByTestId("share-link");
+  assert.equal(await link.inputValue(), `${backend.url}/flows/${flow.id}`);
+  await page.getByTestId("share-panel").getByRole("button", { name: "Copy link" }).click();
+  await page.getByTestId("share-panel").getByText("Copied.").waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${backend.url}/flows/${flow.id}`);
   await context.close();
 });
 
@@ -132,10 +148,24 @@ test("compare two saved versions", async () => {
   assert.match(await table.innerText(), /Version 2[\s\S]*ci-editor[\s\S]*Version 1/);
   await page.getByRole("link", { name: "Compare with the previous version" }).click();
   await page.getByTestId("version-diff").waitFor();
-  assert.match(await page.getByTestId("version-diff").innerText(), /Step deals: only in yours/);
+  assert.match(await page.getByTestId("version-diff").innerText(), /Step deals: only in version 2/);
   assert.equal(await page.locator('.diagram [data-step-id="deals"][data-mark="added"]').count(), 1);
   assert.equal(await page.locator('.diagram [data-trigger="contacts->deals"][data-mark="added"]').count(), 1);
   await screenshot(page, "version-compare");
+
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: backend.url });
+  await page.getByRole("button", { name: "Copy link" }).click();
+  await page.getByText("Link copied.").waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, page.url());
+  assert.match(copied, /\/versions\/2\?compare=1$/);
+
+  // The same link in a fresh browser context shows the same comparison.
+  const fresh = await (await signedInContext(browser)).newPage();
+  await fresh.goto(copied);
+  await fresh.getByTestId("version-diff").waitFor();
+  assert.equal(await fresh.locator('.diagram [data-mark="added"]').count(), 2);
+  await fresh.context().close();
 
   await page.reload();
   await page.getByTestId("version-diff").waitFor();
