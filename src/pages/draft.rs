@@ -14,7 +14,7 @@ use super::flow_path_segment;
 use crate::api::{self, ApiError, Method};
 use crate::settings::use_settings;
 
-/// What the preview needs besides the flow: the catalog, and the saved
+/// Data the preview needs besides the flow: the catalog, and the saved
 /// flow the draft came from when the link names one.
 #[derive(Clone)]
 struct Context {

@@ -8,11 +8,12 @@ use leptos::task::spawn_local;
 use super::state::Editor;
 use crate::pages::flow_path_segment;
 
-/// Longest link offered. Chromium and Firefox accept far longer URLs, but
-/// Safari stops near 80,000 characters and chat tools often earlier.
+/// Maximum length of a link offered for sharing.
+// NOTE: an estimate, not a measured limit: the browsers tested here accept
+// longer URLs, but some browsers, mail and chat tools cut long links.
 pub const MAX_LINK_CHARS: usize = 64_000;
 
-/// What the share panel shows.
+/// Content of the share panel.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shared {
     Link { url: String, what: &'static str },
@@ -84,7 +85,7 @@ pub fn SharePanel(editor: Editor, shared: RwSignal<Option<Shared>>, on_export: C
                 }
                 Shared::TooLong { chars } => view! {
                     <p class="form-error" role="alert" data-testid="share-too-long">
-                        {format!("This draft makes a link of {chars} characters, longer than the {MAX_LINK_CHARS} that common browsers and chat tools accept. Export it as JSON and send the file instead.")}
+                        {format!("This draft makes a link of {chars} characters, longer than the {MAX_LINK_CHARS} that Baton offers, because many browsers, mail and chat tools cut long links. Export it as JSON and send the file instead.")}
                     </p>
                     <button type="button" class="button" on:click=move |_| on_export.run(())>"Export JSON"</button>
                 }

@@ -10,10 +10,10 @@ use leptos::prelude::*;
 
 use crate::status::use_status;
 
-/// Why nothing can be changed with a viewer token.
+/// Message shown when a viewer token tries to change the flow.
 pub const READ_ONLY_NOTE: &str = "Read-only: your token has the viewer role, which can look at flows but not change, save or run them. Use an editor token in Settings to edit.";
 
-/// Why the editor did not apply an edit; the editor has shown the reason.
+/// Reason the editor did not apply an edit, after showing it to the user.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApplyError {
     ReadOnly,
