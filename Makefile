@@ -18,7 +18,9 @@ demo: tools dashboard
 	@echo
 	target/release/baton-backend --demo --data-dir $(DEMO_DATA) --dist dist --addr $(DEMO_ADDR)
 
-test: tools-browser rust-tests dashboard backend browser-tests
+# rust-tests also builds target/debug/baton-backend, which the backend's
+# integration tests and the browser journeys both run.
+test: tools-browser rust-tests dashboard browser-tests
 
 tools:
 	tests/tools/setup.sh

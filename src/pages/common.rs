@@ -23,9 +23,20 @@ where
 /// refused, object missing, or anything else.
 #[component]
 pub fn ErrorPanel(error: ApiError, #[prop(into)] what: String) -> impl IntoView {
+    // A missing token is the normal first step, not a failure: say what to do.
+    if matches!(error, ApiError::Status { status: 401, .. }) && use_settings().settings.with_untracked(|s| s.token.is_empty()) {
+        return view! {
+            <section class="panel" data-testid="error-panel">
+                <h2>{format!("Paste a token to see {what}")}</h2>
+                <p>"The backend needs a token for every request. Open Settings and paste the editor token (to edit and run flows) or the viewer token (to look) that the backend printed when it started."</p>
+                <a class="button" href="/settings">"Open Settings"</a>
+            </section>
+        }
+        .into_any();
+    }
     let (title, hint) = match &error {
         ApiError::Unreachable { .. } => (format!("Could not load {what}: the backend is unreachable"), "Start the backend, then reload."),
-        ApiError::Status { status: 401, .. } => (format!("Could not load {what}: no valid token"), "Paste a token in Settings."),
+        ApiError::Status { status: 401, .. } => (format!("Could not load {what}: the token was rejected"), "Paste a valid token in Settings."),
         ApiError::Status { status: 403, .. } => (format!("Could not load {what}: the token's role does not allow it"), "Use an editor token."),
         ApiError::Status { status: 404, .. } => (format!("Not found: {what}"), "It may have been deleted, or the link is wrong."),
         _ => (format!("Could not load {what}"), ""),
@@ -37,6 +48,7 @@ pub fn ErrorPanel(error: ApiError, #[prop(into)] what: String) -> impl IntoView 
             <p class="hint">{hint}</p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
