@@ -10,7 +10,11 @@ use crate::auth::TokenFlag;
 
 /// Flags of `baton-backend`.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "baton-backend", version, about = "Reference sync backend for Baton")]
+#[command(
+    name = "baton-backend",
+    version,
+    about = "Reference sync backend for Baton"
+)]
 pub struct Config {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]

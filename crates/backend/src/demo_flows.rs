@@ -79,9 +79,10 @@ fn failing_flow() -> Flow {
     ];
     Flow {
         name: "CRM with the v2 opportunities model".to_string(),
-        description: "The opportunities_v2 sync reads a table the warehouse does not have yet, so it fails: \
+        description:
+            "The opportunities_v2 sync reads a table the warehouse does not have yet, so it fails: \
                       deals below it are skipped, while account health runs on completion."
-            .to_string(),
+                .to_string(),
         steps,
         triggers,
         ..Flow::default()
@@ -92,7 +93,10 @@ fn step(id: &str, sync_id: &str, column: u32, row: u32) -> Step {
     Step {
         id: id.to_string(),
         sync_id: sync_id.to_string(),
-        position: Position { x: f64::from(column) * 280.0, y: f64::from(row) * 140.0 },
+        position: Position {
+            x: f64::from(column) * 280.0,
+            y: f64::from(row) * 140.0,
+        },
         pinned: false,
         enabled: true,
         failure_policy: Default::default(),
@@ -101,5 +105,9 @@ fn step(id: &str, sync_id: &str, column: u32, row: u32) -> Step {
 }
 
 fn on_success(from: &str, to: &str) -> Trigger {
-    Trigger { from: from.to_string(), to: to.to_string(), condition: TriggerCondition::OnSuccess }
+    Trigger {
+        from: from.to_string(),
+        to: to.to_string(),
+        condition: TriggerCondition::OnSuccess,
+    }
 }

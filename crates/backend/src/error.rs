@@ -17,7 +17,10 @@ pub type ApiResult<T> = Result<T, ApiError>;
 pub enum ApiError {
     /// A malformed request: invalid JSON, an unknown field, a wrong type, a bad query parameter.
     #[error("{message}")]
-    BadRequest { message: String, field: Option<String> },
+    BadRequest {
+        message: String,
+        field: Option<String>,
+    },
 
     #[error("{0}")]
     Unauthorized(String),
@@ -41,7 +44,9 @@ pub enum ApiError {
     #[error("flow `{}` is at version {}, not the version in If-Match; reload it and apply your change again", current.id, current.version)]
     StaleVersion { current: Box<Flow> },
 
-    #[error("PUT needs an If-Match header with the flow's version (its ETag), such as If-Match: \"3\"")]
+    #[error(
+        "PUT needs an If-Match header with the flow's version (its ETag), such as If-Match: \"3\""
+    )]
     PreconditionRequired,
 
     #[error("request body is larger than the limit of {limit} bytes")]
@@ -50,6 +55,9 @@ pub enum ApiError {
     #[error("the flow breaks {} rule(s); details lists every problem", problems.iter().filter(|problem| problem.is_error()).count())]
     InvalidFlow { problems: Vec<Problem> },
 
+    #[error("{0}")]
+    Unavailable(String),
+
     /// Anything the client cannot fix; the detail goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -57,7 +65,10 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> Self {
-        ApiError::BadRequest { message: message.into(), field: None }
+        ApiError::BadRequest {
+            message: message.into(),
+            field: None,
+        }
     }
 
     fn status_and_code(&self) -> (StatusCode, &'static str) {
@@ -70,16 +81,23 @@ impl ApiError {
             ApiError::RunActive { .. } => (StatusCode::CONFLICT, "run_active"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             ApiError::StaleVersion { .. } => (StatusCode::PRECONDITION_FAILED, "stale_version"),
-            ApiError::PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required"),
-            ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::PreconditionRequired => {
+                (StatusCode::PRECONDITION_REQUIRED, "precondition_required")
+            }
+            ApiError::PayloadTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+            }
             ApiError::InvalidFlow { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_flow"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 
     fn details(&self) -> Option<serde_json::Value> {
         match self {
-            ApiError::BadRequest { field: Some(field), .. } => Some(json!({ "field": field })),
+            ApiError::BadRequest {
+                field: Some(field), ..
+            } => Some(json!({ "field": field })),
             ApiError::RunActive { run_id, .. } => Some(json!({ "run_id": run_id })),
             ApiError::StaleVersion { current } => serde_json::to_value(current).ok(),
             ApiError::InvalidFlow { problems } => serde_json::to_value(problems).ok(),
@@ -109,7 +127,13 @@ impl IntoResponse for ApiError {
             }
         };
 
-        let body = ErrorResponse { error: ErrorBody { code: code.to_string(), message, details: self.details() } };
+        let body = ErrorResponse {
+            error: ErrorBody {
+                code: code.to_string(),
+                message,
+                details: self.details(),
+            },
+        };
         (status, Json(body)).into_response()
     }
 }

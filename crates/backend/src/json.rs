@@ -10,10 +10,10 @@ use crate::ApiError;
 
 /// Largest request body, in bytes: 32 MiB.
 ///
-/// A flow at the limits of baton-flow (10,000 steps, 50,000 triggers, step
-/// ids of 100 characters, every optional field set) takes 15.3 MB as compact
-/// JSON and 18.2 MB indented by two spaces, so it fits with room for longer
-/// sync ids. The `flow_at_step_limit_fits` test posts such a flow.
+/// A flow at the limits of baton-flow takes 15.3 MB as compact JSON and
+/// 18.2 MB indented by two spaces: 10,000 steps, 50,000 triggers, step ids of
+/// 100 characters and every optional field set. So it fits, with room for
+/// longer sync ids. The `flow_at_step_limit_fits` test posts such a flow.
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// A JSON request body of type `T`.
@@ -27,13 +27,17 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge { limit: MAX_BODY_BYTES }
-            } else {
-                ApiError::bad_request(format!("cannot read the request body: {rejection}"))
-            }
-        })?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge {
+                        limit: MAX_BODY_BYTES,
+                    }
+                } else {
+                    ApiError::bad_request(format!("cannot read the request body: {rejection}"))
+                }
+            })?;
         parse(&bytes).map(ApiJson)
     }
 }

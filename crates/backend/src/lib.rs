@@ -39,6 +39,8 @@ struct Inner {
     catalog: Arc<SyncCatalog>,
     tokens: TokenTable,
     executor: Arc<Executor>,
+    /// Turns `true` when the process stops, so open event streams end.
+    shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
@@ -59,6 +61,15 @@ impl AppState {
 
     pub fn executor(&self) -> &Arc<Executor> {
         &self.inner.executor
+    }
+
+    /// Ends open event streams, so a graceful shutdown need not wait for them.
+    pub fn begin_shutdown(&self) {
+        self.inner.shutdown.send_replace(true);
+    }
+
+    pub(crate) fn shutdown_signal(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.inner.shutdown.subscribe()
     }
 
     pub(crate) fn tokens(&self) -> &TokenTable {

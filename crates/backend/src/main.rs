@@ -12,7 +12,11 @@ async fn main() -> ExitCode {
     // Logs go to standard error, so standard output carries only what a
     // person needs, such as the demo tokens.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .init();
 
     let config = Config::parse();
     match run(config).await {
@@ -37,7 +41,19 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         None => tracing::info!("no --dist given; serving the API only"),
     }
 
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let stopping = state.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        stopping.begin_shutdown();
+    };
+    axum::serve(listener, app(state.clone()))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+
+    let interrupted = state.executor().stop().await?;
+    for run_id in &interrupted {
+        tracing::warn!(run_id = %run_id, "run was active at shutdown; marked interrupted");
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::executor::{Executor, Plan, Start, StartError};
 use crate::store::flows;
 
-/// Longest sleep between two passes, so new and changed schedules are seen.
+/// Maximum sleep between two passes, so that new and changed schedules take effect.
 const MAX_SLEEP: Duration = Duration::from_secs(30);
 
 /// Name recorded as `triggered_by` of scheduled runs.
@@ -46,18 +46,23 @@ pub fn spawn(executor: Arc<Executor>) {
     });
 }
 
-/// The flows with a fire time in `(after, now]`.
+/// Returns the flows with a fire time in `(after, now]`.
 pub fn due_flows(flows: &[Flow], after: DateTime<Utc>, now: DateTime<Utc>) -> Vec<&Flow> {
     flows
         .iter()
         .filter(|flow| {
-            parse(flow).and_then(|schedule| schedule.next_after(after)).is_some_and(|next| next <= now)
+            parse(flow)
+                .and_then(|schedule| schedule.next_after(after))
+                .is_some_and(|next| next <= now)
         })
         .collect()
 }
 
 fn next_fire(flows: &[Flow], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    flows.iter().filter_map(|flow| parse(flow)?.next_after(now)).min()
+    flows
+        .iter()
+        .filter_map(|flow| parse(flow)?.next_after(now))
+        .min()
 }
 
 fn parse(flow: &Flow) -> Option<Schedule> {
@@ -85,7 +90,12 @@ async fn start(executor: &Arc<Executor>, flow: &Flow) {
         Err(StartError::Active(run_id)) => {
             tracing::warn!(flow_id = %flow.id, active_run_id = %run_id, "scheduled run skipped: the flow's previous run is still active")
         }
-        Err(StartError::Store(error)) => tracing::error!(flow_id = %flow.id, %error, "scheduled run failed to start"),
+        Err(StartError::Stopping) => {
+            tracing::info!(flow_id = %flow.id, "scheduled run not started: the backend is stopping")
+        }
+        Err(StartError::Store(error)) => {
+            tracing::error!(flow_id = %flow.id, %error, "scheduled run failed to start")
+        }
     }
 }
 
@@ -94,18 +104,28 @@ mod tests {
     use super::*;
 
     fn flow(schedule: &str) -> Flow {
-        Flow { id: schedule.to_string(), schedule: Some(schedule.to_string()), ..Flow::default() }
+        Flow {
+            id: schedule.to_string(),
+            schedule: Some(schedule.to_string()),
+            ..Flow::default()
+        }
     }
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
     fn due_when_fire_time_passed() {
         let flows = [flow("30 2 * * *"), flow("0 3 * * *")];
 
-        let due = due_flows(&flows, at("2026-01-01T02:29:50Z"), at("2026-01-01T02:30:05Z"));
+        let due = due_flows(
+            &flows,
+            at("2026-01-01T02:29:50Z"),
+            at("2026-01-01T02:30:05Z"),
+        );
 
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].id, "30 2 * * *");
@@ -115,7 +135,11 @@ mod tests {
     fn not_due_twice_for_one_fire_time() {
         let flows = [flow("30 2 * * *")];
 
-        let due = due_flows(&flows, at("2026-01-01T02:30:05Z"), at("2026-01-01T02:30:35Z"));
+        let due = due_flows(
+            &flows,
+            at("2026-01-01T02:30:05Z"),
+            at("2026-01-01T02:30:35Z"),
+        );
 
         assert!(due.is_empty());
     }

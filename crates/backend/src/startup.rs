@@ -34,6 +34,9 @@ pub enum StartupError {
     #[error(transparent)]
     Engine(#[from] EngineError),
 
+    #[error("--token flags `{first}` and `{second}` share one secret; give each token its own")]
+    DuplicateTokenSecret { first: String, second: String },
+
     #[error("cannot read or write the demo tokens in {}: {source}", path.display())]
     DemoTokens {
         path: PathBuf,
@@ -49,26 +52,38 @@ pub fn open(config: &Config) -> Result<AppState, StartupError> {
 impl AppState {
     /// Like [`AppState::open`], with `runner` executing step runs in place of
     /// the sync engine; for benchmarks and tests of the executor alone.
-    pub fn open_with_runner(config: &Config, runner: Arc<dyn StepRunner>) -> Result<Self, StartupError> {
+    pub fn open_with_runner(
+        config: &Config,
+        runner: Arc<dyn StepRunner>,
+    ) -> Result<Self, StartupError> {
         open_parts(config, Some(runner))
     }
 }
 
-fn open_parts(config: &Config, runner: Option<Arc<dyn StepRunner>>) -> Result<AppState, StartupError> {
+fn open_parts(
+    config: &Config,
+    runner: Option<Arc<dyn StepRunner>>,
+) -> Result<AppState, StartupError> {
     if let Some(dist) = &config.dist {
         if !dist.join("index.html").is_file() {
             return Err(StartupError::Dist(dist.clone()));
         }
     }
     let data_dir = &config.data_dir;
-    std::fs::create_dir_all(data_dir).map_err(|source| StartupError::DataDir { path: data_dir.clone(), source })?;
+    std::fs::create_dir_all(data_dir).map_err(|source| StartupError::DataDir {
+        path: data_dir.clone(),
+        source,
+    })?;
 
     if config.demo {
         create_demo_data(data_dir, config.demo_size)?;
     }
     let engine_catalog = load_catalog(data_dir)?.map(Arc::new);
     let catalog = Arc::new(match &engine_catalog {
-        Some(catalog) => SyncCatalog { connections: catalog.connections.clone(), syncs: catalog.syncs.clone() },
+        Some(catalog) => SyncCatalog {
+            connections: catalog.connections.clone(),
+            syncs: catalog.syncs.clone(),
+        },
         None => SyncCatalog::default(),
     });
 
@@ -83,7 +98,12 @@ fn open_parts(config: &Config, runner: Option<Arc<dyn StepRunner>>) -> Result<Ap
         demo_flows::create_once(&store, &catalog)?;
     }
 
-    let runner = runner.unwrap_or_else(|| Arc::new(EngineRunner { data_dir: data_dir.clone(), catalog: engine_catalog }));
+    let runner = runner.unwrap_or_else(|| {
+        Arc::new(EngineRunner {
+            data_dir: data_dir.clone(),
+            catalog: engine_catalog,
+        })
+    });
     let settings = ExecutorSettings {
         concurrency: usize::from(config.concurrency),
         default_timeout: Duration::from_secs(u64::from(config.step_timeout_secs)),
@@ -106,6 +126,7 @@ fn open_parts(config: &Config, runner: Option<Arc<dyn StepRunner>>) -> Result<Ap
             catalog,
             tokens,
             executor,
+            shutdown: tokio::sync::watch::channel(false).0,
         }),
     })
 }
@@ -150,15 +171,18 @@ fn set_up_tokens(config: &Config, store: &Store) -> Result<TokenTable, StartupEr
                 source: "flag".to_string(),
             })
             .collect();
+        check_distinct_secrets(&stored)?;
         store.call_blocking(|conn| tokens::replace_all(conn, &stored))?;
         tracing::info!(count = stored.len(), "API tokens set from --token");
         return Ok(TokenTable::new(&stored));
     }
 
     if config.demo {
-        let demo = DemoTokens::load_or_create(&config.data_dir).map_err(|source| StartupError::DemoTokens {
-            path: config.data_dir.join(auth::DEMO_TOKENS_FILE),
-            source,
+        let demo = DemoTokens::load_or_create(&config.data_dir).map_err(|source| {
+            StartupError::DemoTokens {
+                path: config.data_dir.join(auth::DEMO_TOKENS_FILE),
+                source,
+            }
         })?;
         let stored = demo.stored();
         store.call_blocking(|conn| tokens::replace_all(conn, &stored))?;
@@ -170,9 +194,25 @@ fn set_up_tokens(config: &Config, store: &Store) -> Result<TokenTable, StartupEr
     if stored.is_empty() {
         tracing::warn!("no API tokens: every request but /api/v1/health gets 401; pass --token NAME:ROLE:SECRET or --demo");
     } else {
-        tracing::info!(count = stored.len(), "API tokens kept from the previous start");
+        tracing::info!(
+            count = stored.len(),
+            "API tokens kept from the previous start"
+        );
     }
     Ok(TokenTable::new(&stored))
+}
+
+fn check_distinct_secrets(tokens: &[StoredToken]) -> Result<(), StartupError> {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for token in tokens {
+        if let Some(first) = seen.insert(&token.hash, &token.name) {
+            return Err(StartupError::DuplicateTokenSecret {
+                first: first.to_string(),
+                second: token.name.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Prints the demo tokens on standard output for the person who started the

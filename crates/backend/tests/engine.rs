@@ -13,7 +13,7 @@ use baton_flow::{ConnectionKind, Operation, RecordCounts};
 use rusqlite::Connection as Db;
 use tempfile::TempDir;
 
-/// A data dir with the small demo, whose destinations answer without delay.
+/// Creates a data dir with the small demo, whose destinations respond without delay.
 fn demo_dir() -> TempDir {
     let dir = TempDir::new().expect("temp dir");
     let created = create_demo(dir.path(), DemoSize::small()).expect("create demo");
@@ -93,6 +93,50 @@ fn demo_creates_requested_volumes() {
 }
 
 #[test]
+fn demo_accepts_empty_tables() {
+    let dir = TempDir::new().expect("temp dir");
+    let empty = DemoSize {
+        accounts: 0,
+        contacts: 5,
+        deals: 5,
+        customers: 3,
+        payments: 5,
+        users: 0,
+        events: 5,
+    };
+
+    create_demo(dir.path(), empty).expect("create demo");
+
+    let warehouse = "warehouse.sqlite";
+    assert_eq!(
+        count(dir.path(), warehouse, "SELECT count(*) FROM contacts"),
+        5
+    );
+    assert_eq!(
+        count(
+            dir.path(),
+            warehouse,
+            "SELECT count(*) FROM contacts WHERE account_id IS NOT NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(dir.path(), warehouse, "SELECT count(*) FROM deals"),
+        0,
+        "deals need an account"
+    );
+    assert_eq!(
+        count(dir.path(), warehouse, "SELECT count(*) FROM payments"),
+        5
+    );
+    assert_eq!(
+        count(dir.path(), warehouse, "SELECT count(*) FROM events"),
+        0,
+        "events need a user"
+    );
+}
+
+#[test]
 fn demo_references_point_at_existing_rows() {
     let dir = demo_dir();
 
@@ -104,6 +148,20 @@ fn demo_references_point_at_existing_rows() {
         "SELECT count(*) FROM events WHERE user_id NOT IN (SELECT user_id FROM users)",
     ];
     for sql in dangling {
+        assert_eq!(count(dir.path(), "warehouse.sqlite", sql), 0, "{sql}");
+    }
+}
+
+#[test]
+fn demo_times_follow_their_parents() {
+    let dir = demo_dir();
+
+    let out_of_order = [
+        "SELECT count(*) FROM payments JOIN customers USING (customer_id) WHERE paid_at < created_at",
+        "SELECT count(*) FROM events JOIN users USING (user_id) WHERE occurred_at < signed_up_at",
+        "SELECT count(*) FROM events WHERE occurred_at > '2026-11-30T00:00:00Z'",
+    ];
+    for sql in out_of_order {
         assert_eq!(count(dir.path(), "warehouse.sqlite", sql), 0, "{sql}");
     }
 }
@@ -206,7 +264,9 @@ fn demo_volumes_sync_in_order() {
     let accounts = run(dir.path(), "crm_accounts").expect("account sync");
     let contacts = run(dir.path(), "crm_contacts").expect("contact sync");
 
-    assert!(size.accounts >= 1_000 && size.contacts >= 10_000 && size.events >= 10_000);
+    assert!(size.accounts >= 1_000, "thousands of accounts");
+    assert!(size.contacts >= 10_000, "tens of thousands of contacts");
+    assert!(size.events >= 10_000, "tens of thousands of events");
     assert_eq!(
         accounts.records,
         counts(size.accounts.into(), size.accounts.into(), 0, 0, 0)
@@ -515,7 +575,7 @@ fn unknown_sync_is_an_error() {
     );
 }
 
-/// The demo catalog with CRM batches of 10 records, for tests that count batches.
+/// Rewrites the demo catalog with CRM batches of 10 records, for tests that count batches.
 fn small_batches(dir: &Path) {
     let catalog = without_latency(DEMO_CATALOG).replace("batch_size = 500", "batch_size = 10");
     write_catalog(dir, &catalog);
@@ -567,6 +627,30 @@ fn cancel_keeps_committed_batches() {
     assert_eq!(
         count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account"),
         10
+    );
+}
+
+#[test]
+fn cancel_interrupts_batch_latency() {
+    let dir = demo_dir();
+    let catalog = DEMO_CATALOG.replacen("batch_latency_ms = 60", "batch_latency_ms = 60000", 1);
+    write_catalog(dir.path(), &catalog);
+    let catalog = Catalog::load(dir.path()).expect("load catalog");
+    let control = Control::default();
+
+    let result = std::thread::scope(|scope| {
+        let run = scope.spawn(|| run_sync(dir.path(), &catalog, "crm_accounts", &control));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        control.request_cancel();
+        run.join().expect("sync thread")
+    });
+
+    let error = result.expect_err("cancelled run");
+    assert!(matches!(error, EngineError::Cancelled), "{error:?}");
+    assert_eq!(
+        count(dir.path(), "crm.sqlite", "SELECT count(*) FROM account"),
+        0,
+        "the batch waiting for the API is not written"
     );
 }
 
@@ -854,6 +938,23 @@ fn catalog_rejects_zero_batch_size() {
 }
 
 #[test]
+fn catalog_rejects_minute_long_latency() {
+    let dir = demo_dir();
+    let catalog = DEMO_CATALOG.replacen("batch_latency_ms = 60", "batch_latency_ms = 600000", 1);
+
+    let error = load_error(dir.path(), &catalog);
+
+    assert!(
+        matches!(error, EngineError::InvalidCatalog { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("batch_latency_ms 600000"),
+        "{error}"
+    );
+}
+
+#[test]
 fn catalog_rejects_missing_file() {
     let dir = demo_dir();
     std::fs::remove_file(dir.path().join("analytics.sqlite")).expect("remove analytics");
@@ -867,6 +968,24 @@ fn catalog_rejects_missing_file() {
     assert!(
         !dir.path().join("analytics.sqlite").exists(),
         "loading creates no file"
+    );
+}
+
+#[test]
+fn empty_catalog_runs_nothing() {
+    let dir = demo_dir();
+    let mut catalog = Catalog::default();
+    let loaded = Catalog::load(dir.path()).expect("load catalog");
+    catalog
+        .syncs
+        .push(loaded.sync("crm_accounts").expect("account sync").clone());
+
+    let error = run_sync(dir.path(), &catalog, "crm_accounts", &Control::default())
+        .expect_err("no connections");
+
+    assert!(
+        matches!(&error, EngineError::UnknownConnection { connection, .. } if connection == "warehouse"),
+        "{error:?}"
     );
 }
 

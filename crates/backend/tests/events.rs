@@ -33,14 +33,21 @@ async fn read_events(server: &Server, run_id: &str, last_event_id: Option<u64>) 
             text.push_str(std::str::from_utf8(&chunk.unwrap()).unwrap());
         }
     };
-    tokio::time::timeout(std::time::Duration::from_secs(60), read).await.expect("stream ends when the run ends");
+    tokio::time::timeout(std::time::Duration::from_secs(60), read)
+        .await
+        .expect("stream ends when the run ends");
     parse(&text)
 }
 
 fn parse(text: &str) -> Vec<SseEvent> {
     text.split("\n\n")
         .filter_map(|block| {
-            let field = |name: &str| block.lines().find_map(|line| line.strip_prefix(name)).map(str::to_string);
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|line| line.strip_prefix(name))
+                    .map(str::to_string)
+            };
             Some(SseEvent {
                 id: field("id: ")?.parse().unwrap(),
                 name: field("event: ")?,
@@ -52,7 +59,7 @@ fn parse(text: &str) -> Vec<SseEvent> {
 
 #[tokio::test]
 async fn events_follow_run_live() {
-    let server = Server::demo(120).await;
+    let server = Server::demo(200).await;
     let flow = server.demo_flow("Daily CRM").await;
     let run_id = server.start_run(flow["id"].as_str().unwrap()).await;
 
@@ -74,7 +81,10 @@ async fn events_follow_run_live() {
         .filter(|event| event.name == "step" && event.data["step_run"]["step_id"] == "contacts")
         .map(|event| &event.data["step_run"])
         .collect();
-    let statuses: Vec<&str> = contacts.iter().map(|step| step["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = contacts
+        .iter()
+        .map(|step| step["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses.first(), Some(&"queued"));
     assert_eq!(statuses.last(), Some(&"succeeded"));
     let partial = contacts
@@ -82,7 +92,10 @@ async fn events_follow_run_live() {
         .filter(|step| step["status"] == "running")
         .filter_map(|step| step["records"]["processed"].as_u64())
         .any(|processed| processed > 0 && processed < 200);
-    assert!(partial, "progress events carry counts while the step runs: {statuses:?}");
+    assert!(
+        partial,
+        "progress events carry counts while the step runs: {statuses:?}"
+    );
 }
 
 #[tokio::test]
@@ -105,10 +118,20 @@ async fn last_event_id_replays_the_rest() {
 #[tokio::test]
 async fn bad_last_event_id_gets_400() {
     let server = Server::demo(0).await;
-    let run = common::json_ok(server.post("/syncs/crm_accounts/trigger", &Value::Null).await).await;
+    let run = common::json_ok(
+        server
+            .post("/syncs/crm_accounts/trigger", &Value::Null)
+            .await,
+    )
+    .await;
     let path = format!("/runs/{}/events", run["id"].as_str().unwrap());
 
-    let response = server.request(Method::GET, &path, EDITOR).header("Last-Event-ID", "abc").send().await.unwrap();
+    let response = server
+        .request(Method::GET, &path, EDITOR)
+        .header("Last-Event-ID", "abc")
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(response.status(), 400);
 }

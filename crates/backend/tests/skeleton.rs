@@ -9,7 +9,12 @@ use serde_json::Value;
 async fn health_without_token() {
     let server = Server::start(&[]).await;
 
-    let response = server.client.get(server.url("/api/v1/health")).send().await.unwrap();
+    let response = server
+        .client
+        .get(server.url("/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
@@ -38,11 +43,21 @@ async fn deep_link_gets_index_html() {
     std::fs::write(dist.path().join("app.js"), "console.log(1)").unwrap();
     let server = Server::start(&["--dist", &dist.path().display().to_string()]).await;
 
-    let deep = server.client.get(server.url("/flows/abc")).send().await.unwrap();
+    let deep = server
+        .client
+        .get(server.url("/flows/abc"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deep.status(), 200);
     assert_eq!(deep.text().await.unwrap(), "<html>baton</html>");
 
-    let file = server.client.get(server.url("/app.js")).send().await.unwrap();
+    let file = server
+        .client
+        .get(server.url("/app.js"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(file.status(), 200);
     assert_eq!(file.text().await.unwrap(), "console.log(1)");
 
@@ -65,7 +80,10 @@ async fn cors_off_unless_origin_allowed() {
             .send()
             .await
             .unwrap();
-        let allowed = response.headers().get("access-control-allow-origin").map(|value| value.to_str().unwrap().to_string());
+        let allowed = response
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|value| value.to_str().unwrap().to_string());
         assert_eq!(allowed.as_deref(), expected);
     }
 }
@@ -86,11 +104,45 @@ async fn token_flag_rejects_bad_role() {
 async fn tokens_stored_hashed() {
     let server = Server::start(&["--token", "ci:editor:plain-secret-value"]).await;
 
-    let me = server.client.get(server.url("/api/v1/me")).bearer_auth("plain-secret-value").send().await.unwrap();
+    let me = server
+        .client
+        .get(server.url("/api/v1/me"))
+        .bearer_auth("plain-secret-value")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 200);
     let needle = b"plain-secret-value";
     for file in ["baton.sqlite", "baton.sqlite-wal"] {
         let bytes = std::fs::read(server.data_path().join(file)).unwrap_or_default();
-        assert!(!bytes.windows(needle.len()).any(|window| window == needle), "secret found in {file}");
+        assert!(
+            !bytes.windows(needle.len()).any(|window| window == needle),
+            "secret found in {file}"
+        );
     }
+}
+
+#[tokio::test]
+async fn duplicate_token_secret_fails_start() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let config = <baton_backend::Config as clap::Parser>::try_parse_from([
+        "baton-backend",
+        "--data-dir",
+        &data_dir.path().display().to_string(),
+        "--token",
+        "alice:editor:same-secret-value",
+        "--token",
+        "bob:viewer:same-secret-value",
+    ])
+    .unwrap();
+
+    let error = baton_backend::AppState::open(&config)
+        .err()
+        .expect("duplicate secrets rejected")
+        .to_string();
+
+    assert!(
+        error.contains("`alice` and `bob` share one secret"),
+        "{error}"
+    );
 }

@@ -28,17 +28,20 @@ pub const MAX_ENCODED_CHARS: usize = 4 * 1024 * 1024;
 
 const HEADER_BYTES: usize = 5;
 
-/// Why a flow cannot be encoded.
+/// The reason a flow cannot be encoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EncodeError {
     #[error("step {step:?} has a position that is not a finite number, which a link cannot carry; move the step or lay the flow out again")]
     NonFinitePosition { step: String },
 
+    #[error("the flow could not be written as JSON: {message}")]
+    Serialize { message: String },
+
     #[error("the flow is {bytes} bytes of JSON, more than the {max} a link can carry; export it as a JSON file instead")]
     TooLarge { bytes: usize, max: usize },
 }
 
-/// Why a string is not a valid share link.
+/// The reason a string is not a valid share link.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     #[error("the link is empty; copy the whole link again")]
@@ -74,8 +77,7 @@ pub fn encode(flow: &Flow) -> Result<String, EncodeError> {
     if let Some(step) = non_finite_step(flow) {
         return Err(EncodeError::NonFinitePosition { step: step.to_string() });
     }
-    // Serializing plain structs with string keys and finite numbers cannot fail.
-    let json = serde_json::to_vec(flow).unwrap_or_default();
+    let json = serde_json::to_vec(flow).map_err(|error| EncodeError::Serialize { message: error.to_string() })?;
     if json.len() > MAX_DECODED_BYTES {
         return Err(EncodeError::TooLarge { bytes: json.len(), max: MAX_DECODED_BYTES });
     }

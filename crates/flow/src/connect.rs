@@ -3,16 +3,18 @@
 //! would close a cycle, through which steps.
 //!
 //! `ConnectionCheck::new` builds the adjacency and a topological rank once
-//! per flow state, so each query only searches the part of the graph that
-//! could lead back: in a flow without cycles, a path from `to` back to
-//! `from` can only pass steps ranked at or before `from`.
+//! per flow state. Each query then searches only the part of the graph that
+//! could lead back, because in a flow without cycles a path from `to` back
+//! to `from` only passes steps ranked at or before `from`.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::graph::StepGraph;
 use crate::model::{Flow, StepId};
 
-/// Why a proposed trigger is rejected.
+/// The reason a proposed trigger is rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectError {
     #[error("step {step:?} is not in the flow; refresh the editor and try again")]
@@ -107,7 +109,7 @@ impl ConnectionCheck {
             .ok_or_else(|| ConnectError::UnknownStep { step: id.to_string() })
     }
 
-    /// The shortest path of triggers from `start` to `goal`, both included.
+    /// Finds the shortest path of triggers from `start` to `goal`, both included.
     fn path_between(&self, start: usize, goal: usize) -> Option<Vec<usize>> {
         // A path only visits steps of increasing rank, so none after `goal`.
         let limit = self.rank.as_ref().map(|rank| rank[goal]);

@@ -63,7 +63,7 @@ pub struct FlowDiff {
 }
 
 impl FlowDiff {
-    /// Whether the two flows have the same content (ids and versions aside).
+    /// Returns whether the two flows have the same content, ids and versions aside.
     pub fn is_empty(&self) -> bool {
         *self == FlowDiff::default()
     }
@@ -164,7 +164,7 @@ fn diff_triggers(before: &Flow, after: &Flow, result: &mut FlowDiff) {
     }
 }
 
-/// The items of `items` whose key has not appeared before, in order.
+/// Keeps the items whose key has not appeared before, in order.
 fn unique<'a, T, K: std::hash::Hash + Eq>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<&'a T> {
     let mut seen = std::collections::HashSet::new();
     items.iter().filter(|item| seen.insert(key(item))).collect()

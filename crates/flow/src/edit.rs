@@ -63,7 +63,7 @@ pub enum Edit {
     Batch { edits: Vec<Edit> },
 }
 
-/// Why an edit cannot be applied.
+/// The reason an edit cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
     #[error("step {id:?} is not in the flow")]

@@ -6,7 +6,9 @@
 //! validation reports those separately, and every other rule reasons about
 //! the well-formed part of the graph.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -15,6 +17,10 @@ use crate::model::Flow;
 pub(crate) struct StepGraph<'a> {
     /// Index of each step id's first occurrence; later duplicates get no edges.
     pub index: HashMap<&'a str, usize>,
+    /// Whether each step is the first with its id.
+    pub first: Vec<bool>,
+    /// The step index of each trigger's two ends, `None` for an unknown step.
+    pub trigger_ends: Vec<(Option<usize>, Option<usize>)>,
     pub succ: Vec<Vec<usize>>,
     pub pred: Vec<Vec<usize>>,
 }
@@ -23,18 +29,25 @@ impl<'a> StepGraph<'a> {
     pub fn new(flow: &'a Flow) -> Self {
         let count = flow.steps.len();
         let mut index = HashMap::with_capacity(count);
+        let mut first = vec![false; count];
         for (i, step) in flow.steps.iter().enumerate() {
-            index.entry(step.id.as_str()).or_insert(i);
+            index.entry(step.id.as_str()).or_insert_with(|| {
+                first[i] = true;
+                i
+            });
         }
 
         let mut succ = vec![Vec::new(); count];
         let mut pred = vec![Vec::new(); count];
+        let trigger_ends: Vec<(Option<usize>, Option<usize>)> = flow
+            .triggers
+            .iter()
+            .map(|trigger| (index.get(trigger.from.as_str()).copied(), index.get(trigger.to.as_str()).copied()))
+            .collect();
+
         let mut seen = HashSet::with_capacity(flow.triggers.len());
-        for trigger in &flow.triggers {
-            let (Some(&from), Some(&to)) = (
-                index.get(trigger.from.as_str()),
-                index.get(trigger.to.as_str()),
-            ) else {
+        for &ends in &trigger_ends {
+            let (Some(from), Some(to)) = ends else {
                 continue;
             };
             if from == to || !seen.insert((from, to)) {
@@ -44,7 +57,7 @@ impl<'a> StepGraph<'a> {
             pred[to].push(from);
         }
 
-        StepGraph { index, succ, pred }
+        StepGraph { index, first, trigger_ends, succ, pred }
     }
 
     pub fn len(&self) -> usize {
@@ -70,7 +83,7 @@ impl<'a> StepGraph<'a> {
             .collect()
     }
 
-    /// A topological order by Kahn's algorithm, taking ready steps in flow
+    /// Computes a topological order by Kahn's algorithm, taking ready steps in flow
     /// order so the result is stable. `None` when the triggers close a cycle.
     pub fn topological_order(&self) -> Option<Vec<usize>> {
         let mut indegree: Vec<usize> = self.pred.iter().map(Vec::len).collect();
@@ -90,7 +103,8 @@ impl<'a> StepGraph<'a> {
         (order.len() == self.len()).then_some(order)
     }
 
-    /// One cycle per strongly connected component of two or more steps: the
+    /// Finds one cycle per strongly connected component of two or more steps:
+    /// the
     /// shortest cycle through the component's first step in flow order,
     /// listed in the order the triggers pass it. Cycles come in the order of
     /// their first steps. Each comes with its component's size.
@@ -115,7 +129,7 @@ impl<'a> StepGraph<'a> {
         found
     }
 
-    /// The shortest cycle through `start` whose steps all satisfy `inside`,
+    /// Finds the shortest cycle through `start` whose steps all satisfy `inside`,
     /// in the order the triggers pass them, starting at `start`.
     pub fn cycle_through(&self, start: usize, inside: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
         let mut parent: HashMap<usize, usize> = HashMap::new();
@@ -148,7 +162,7 @@ fn path_back(parent: &HashMap<usize, usize>, end: usize) -> Vec<usize> {
     path
 }
 
-/// The shortest path from `start` to `goal` (both included, at least one
+/// Finds the shortest path from `start` to `goal` (both included, at least one
 /// edge) over the edges that `usable(from, to)` accepts.
 pub(crate) fn shortest_path(
     succ: &[Vec<usize>],
@@ -174,7 +188,7 @@ pub(crate) fn shortest_path(
     None
 }
 
-/// The longest-path level of each step: 0 for a step with no upstream
+/// Computes the longest-path level of each step: 0 for a step with no upstream
 /// step, else one more than its highest upstream step. `order` must be a
 /// topological order of `pred`'s graph.
 pub(crate) fn longest_path_levels(pred: &[Vec<usize>], order: &[usize]) -> Vec<usize> {

@@ -1,6 +1,6 @@
 //! JSON import and export of a flow, for files that people download, keep
 //! in version control and upload again. The flow sits in an envelope with a
-//! format marker and version, so a future format can be told apart and an
+//! format marker and version, so a future format can be distinguished and an
 //! unrelated JSON file is rejected with a clear error. docs/flow-json.md
 //! documents the schema.
 
@@ -26,14 +26,17 @@ struct Envelope<'a> {
     flow: &'a Flow,
 }
 
-/// Why a flow cannot be exported.
+/// The reason a flow cannot be exported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExportError {
     #[error("step {step:?} has a position that is not a finite number, which JSON cannot carry; move the step or lay the flow out again")]
     NonFinitePosition { step: String },
+
+    #[error("the flow could not be written as JSON: {message}")]
+    Serialize { message: String },
 }
 
-/// Why a JSON document cannot be imported as a flow.
+/// The reason a JSON document cannot be imported as a flow.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
     #[error("the file is {bytes} bytes, more than the maximum of {max}")]
@@ -75,8 +78,7 @@ pub fn export(flow: &Flow) -> Result<String, ExportError> {
         return Err(ExportError::NonFinitePosition { step: step.to_string() });
     }
     let envelope = Envelope { format: FORMAT, format_version: FORMAT_VERSION, flow };
-    // Serializing plain structs with string keys and finite numbers cannot fail.
-    Ok(serde_json::to_string_pretty(&envelope).unwrap_or_default())
+    serde_json::to_string_pretty(&envelope).map_err(|error| ExportError::Serialize { message: error.to_string() })
 }
 
 /// Reads a flow from JSON written by `export`.

@@ -1,4 +1,4 @@
-//! What the dashboard shows about a flow beyond its problems: the stages
+//! Figures the dashboard shows about a flow beyond its problems: the stages
 //! (steps that can run in parallel), the critical path and an estimated
 //! duration, and the triggers that the syncs' lookups suggest.
 //!
@@ -28,7 +28,7 @@ fn topological_order(flow: &Flow, graph: &StepGraph) -> Result<Vec<usize>, PlanE
     })
 }
 
-/// Groups the steps into stages: stage 0 holds the steps with no upstream
+/// Groups the steps into stages: stage 0 contains the steps with no upstream
 /// step, and each later step sits one stage after its latest upstream step
 /// (longest-path layering). Steps of one stage never trigger each other, so
 /// they can run in parallel. Within a stage, steps keep the flow's order.
@@ -131,11 +131,11 @@ pub struct UnsatisfiableLookup {
     pub path: Vec<StepId>,
 }
 
-/// Suggests the triggers that order every lookup, as the lookup-race rule
-/// of validation wants them: for each step whose sync looks up an object
-/// that another step writes in the same destination connection, a trigger
-/// from the writer, unless the writer is already upstream. A suggestion
-/// never closes a cycle; such a lookup is reported as unsatisfiable.
+/// Suggests the triggers that order every lookup, so that validation finds
+/// no lookup race. For each step whose sync looks up an object that another
+/// step writes in the same destination connection, it suggests a trigger
+/// from the writer unless the writer is already upstream. A suggestion never
+/// closes a cycle: such a lookup is reported as unsatisfiable instead.
 pub fn suggest_triggers(flow: &Flow, syncs: &[Sync]) -> Suggestion {
     let graph = StepGraph::new(flow);
     let catalog: HashMap<&str, &Sync> = syncs.iter().map(|sync| (sync.id.as_str(), sync)).collect();
@@ -173,13 +173,13 @@ pub fn suggest_triggers(flow: &Flow, syncs: &[Sync]) -> Suggestion {
     Suggestion { triggers, unsatisfiable }
 }
 
-/// Every (reader, lookup, writer) of the flow, readers in flow order.
+/// Lists every (reader, lookup, writer) of the flow, readers in flow order.
 fn lookup_pairs<'a>(
     flow: &Flow,
     graph: &StepGraph,
     catalog: &HashMap<&str, &'a Sync>,
 ) -> Vec<(usize, &'a crate::model::Lookup, usize)> {
-    let first = |i: usize| graph.index.get(flow.steps[i].id.as_str()) == Some(&i);
+    let first = |i: usize| graph.first[i];
     let sync_of = |i: usize| catalog.get(flow.steps[i].sync_id.as_str()).copied();
 
     let mut writers: HashMap<(&str, &str), Vec<usize>> = HashMap::new();

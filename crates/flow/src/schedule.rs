@@ -1,6 +1,7 @@
 //! A flow's schedule: a five-field cron expression evaluated in UTC, and the
 //! next time it fires. Validation reports a schedule that does not parse,
-//! and the backend's scheduler asks for the next fire time.
+//! and the backend's scheduler computes the next fire time with
+//! `Schedule::next_after`.
 //!
 //! Why not a cron crate: croner 4.0 (the best kept one) pulls in the
 //! derive_builder and strum proc-macro trees, accepts seconds and the
@@ -77,7 +78,7 @@ impl Field {
         }
     }
 
-    /// The value of a name: months count from 1, days of the week from 0.
+    /// Returns the value of a name: months count from 1, days of the week from 0.
     fn name_value(self, text: &str) -> Option<u32> {
         let position = self
             .names()

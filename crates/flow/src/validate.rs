@@ -1,12 +1,12 @@
 //! Validation: every rule a flow must pass, with every problem reported at
 //! once.
 //!
-//! Errors block saving and warnings do not. Problems come errors first; within
+//! Errors block saving and warnings do not. Problems come errors first. Within
 //! a severity they follow the order of the rules below, and within a rule the
 //! order of the flow's steps and triggers, so the same flow always yields the
 //! same list.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::graph::StepGraph;
 use crate::limits::{
@@ -27,10 +27,10 @@ pub fn validate(flow: &Flow, syncs: &[Sync]) -> Vec<Problem> {
     let mut problems = Vec::new();
 
     check_limits(flow, &mut problems);
-    check_duplicate_step_ids(flow, &mut problems);
+    check_duplicate_step_ids(flow, &graph, &mut problems);
     check_positions(flow, &mut problems);
     check_trigger_ends(flow, &graph, &mut problems);
-    check_duplicate_triggers(flow, &mut problems);
+    check_duplicate_triggers(flow, &graph, &mut problems);
     let components = graph.sccs();
     check_cycles(flow, &graph, &components, &mut problems);
     check_unknown_syncs(flow, &catalog, &mut problems);
@@ -39,7 +39,7 @@ pub fn validate(flow: &Flow, syncs: &[Sync]) -> Vec<Problem> {
     // NOTE: the warnings cost more than linear time in the worst case, so a
     // flow already beyond the step or trigger limit gets its errors only.
     if flow.steps.len() <= MAX_STEPS && flow.triggers.len() <= MAX_TRIGGERS {
-        let context = warnings::Context { flow, graph: &graph, catalog: &catalog };
+        let context = warnings::Context::new(flow, &graph, &catalog, &components);
         warnings::lookup_races(&context, &components, &mut problems);
         warnings::duplicate_syncs(&context, &mut problems);
         warnings::unconnected_steps(&context, &mut problems);
@@ -104,53 +104,59 @@ fn check_step_limits(step: &Step, problems: &mut Vec<Problem>) {
 
     let id_chars = step.id.chars().count();
     if step.id.is_empty() {
-        step_limit(format!("A step of sync {:?} has an empty id: give it one.", step.sync_id));
+        step_limit(format!("A step of sync \"{}\" has an empty id: give it one.", step.sync_id));
     } else if id_chars > MAX_STEP_ID_CHARS {
         step_limit(format!(
-            "Step id {:?} is {id_chars} characters long, more than the maximum of {MAX_STEP_ID_CHARS}: shorten it.",
+            "Step id \"{}\" is {id_chars} characters long, more than the maximum of {MAX_STEP_ID_CHARS}: shorten it.",
             step.id
         ));
     }
 
     if step.failure_policy.retries > MAX_RETRIES {
         step_limit(format!(
-            "Step {:?} retries {} times, more than the maximum of {MAX_RETRIES}: lower its retries.",
+            "Step \"{}\" retries {} times, more than the maximum of {MAX_RETRIES}: lower its retries.",
             step.id, step.failure_policy.retries
         ));
     }
 
     match step.timeout_secs {
         Some(0) => step_limit(format!(
-            "Step {:?} has a timeout of 0 seconds, so no attempt could run: set at least 1 second, or no timeout to use the backend's default.",
+            "Step \"{}\" has a timeout of 0 seconds, so no attempt could run: set at least 1 second, or no timeout to use the backend's default.",
             step.id
         )),
         Some(secs) if secs > MAX_TIMEOUT_SECS => step_limit(format!(
-            "Step {:?} has a timeout of {secs} seconds, more than the maximum of {MAX_TIMEOUT_SECS} (24 hours): lower it.",
+            "Step \"{}\" has a timeout of {secs} seconds, more than the maximum of {MAX_TIMEOUT_SECS} (24 hours): lower it.",
             step.id
         )),
         _ => {}
     }
 }
 
-fn check_duplicate_step_ids(flow: &Flow, problems: &mut Vec<Problem>) {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for step in &flow.steps {
-        *counts.entry(step.id.as_str()).or_default() += 1;
+fn check_duplicate_step_ids(flow: &Flow, graph: &StepGraph, problems: &mut Vec<Problem>) {
+    // Count the later steps of each repeated id at its first step.
+    let mut repeats: HashMap<usize, usize> = HashMap::new();
+    for (i, step) in flow.steps.iter().enumerate() {
+        if !graph.first[i] {
+            if let Some(&first) = graph.index.get(step.id.as_str()) {
+                *repeats.entry(first).or_default() += 1;
+            }
+        }
     }
 
-    for step in &flow.steps {
-        // Report each repeated id once, at its first step.
-        let Some(count) = counts.remove(step.id.as_str()) else {
+    for (i, step) in flow.steps.iter().enumerate() {
+        let Some(&later) = repeats.get(&i) else {
             continue;
         };
-        if count > 1 {
-            problems.push(error(
-                ProblemCode::DuplicateStepId,
-                vec![step.id.clone()],
-                Vec::new(),
-                format!("{count} steps share the id {:?}: step ids must be unique, so rename all but one.", step.id),
-            ));
-        }
+        problems.push(error(
+            ProblemCode::DuplicateStepId,
+            vec![step.id.clone()],
+            Vec::new(),
+            format!(
+                "{} steps share the id \"{}\": step ids must be unique, so rename all but one.",
+                later + 1,
+                step.id
+            ),
+        ));
     }
 }
 
@@ -164,7 +170,7 @@ fn check_positions(flow: &Flow, problems: &mut Vec<Problem>) {
                 vec![step.id.clone()],
                 Vec::new(),
                 format!(
-                    "Step {:?} is at ({}, {}), outside the canvas: each coordinate must be a finite number between -{MAX_COORDINATE} and {MAX_COORDINATE}. Move the step or lay the flow out again.",
+                    "Step \"{}\" is at ({}, {}), outside the canvas: each coordinate must be a finite number between -{MAX_COORDINATE} and {MAX_COORDINATE}. Move the step or lay the flow out again.",
                     step.id, position.x, position.y
                 ),
             ));
@@ -173,50 +179,53 @@ fn check_positions(flow: &Flow, problems: &mut Vec<Problem>) {
 }
 
 fn check_trigger_ends(flow: &Flow, graph: &StepGraph, problems: &mut Vec<Problem>) {
-    for trigger in &flow.triggers {
-        let known = |id: &str| graph.index.contains_key(id);
-        let missing: Vec<&str> = [trigger.from.as_str(), trigger.to.as_str()]
-            .into_iter()
-            .filter(|id| !known(id))
-            .collect();
-
-        if !missing.is_empty() {
-            let existing = [&trigger.from, &trigger.to]
-                .into_iter()
-                .filter(|id| known(id))
-                .cloned()
-                .collect();
-            problems.push(error(
-                ProblemCode::UnknownStep,
-                existing,
-                vec![trigger_ref(trigger)],
-                format!(
-                    "Trigger {:?} names {}, which the flow does not have: remove the trigger or add the step.",
-                    trigger.key(),
-                    quoted_list(&missing)
-                ),
-            ));
-        } else if trigger.from == trigger.to {
-            problems.push(error(
-                ProblemCode::SelfTrigger,
-                vec![trigger.from.clone()],
-                vec![trigger_ref(trigger)],
-                format!("Step {:?} triggers itself: remove the trigger.", trigger.from),
-            ));
+    for (trigger, &(from, to)) in flow.triggers.iter().zip(&graph.trigger_ends) {
+        if from.is_some() && to.is_some() {
+            if trigger.from == trigger.to {
+                problems.push(error(
+                    ProblemCode::SelfTrigger,
+                    vec![trigger.from.clone()],
+                    vec![trigger_ref(trigger)],
+                    format!("Step \"{}\" triggers itself: remove the trigger.", trigger.from),
+                ));
+            }
+            continue;
         }
+
+        let ends = [(&trigger.from, from), (&trigger.to, to)];
+        let missing: Vec<&str> = ends.iter().filter(|(_, end)| end.is_none()).map(|(id, _)| id.as_str()).collect();
+        let existing = ends.iter().filter(|(_, end)| end.is_some()).map(|(id, _)| (*id).clone()).collect();
+        problems.push(error(
+            ProblemCode::UnknownStep,
+            existing,
+            vec![trigger_ref(trigger)],
+            format!(
+                "Trigger \"{}\" names {}, which the flow does not have: remove the trigger or add the step.",
+                trigger.key(),
+                quoted_list(&missing)
+            ),
+        ));
     }
 }
 
-fn check_duplicate_triggers(flow: &Flow, problems: &mut Vec<Problem>) {
-    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
-    for trigger in &flow.triggers {
-        *counts.entry((trigger.from.as_str(), trigger.to.as_str())).or_default() += 1;
+fn check_duplicate_triggers(flow: &Flow, graph: &StepGraph, problems: &mut Vec<Problem>) {
+    // Known steps are keyed by index; an unknown id gets a number past them.
+    let mut unknown: HashMap<&str, usize> = HashMap::new();
+    let mut keys: Vec<(usize, usize)> = Vec::with_capacity(flow.triggers.len());
+    for (trigger, &(from, to)) in flow.triggers.iter().zip(&graph.trigger_ends) {
+        let from = end_key(&mut unknown, flow.steps.len(), &trigger.from, from);
+        let to = end_key(&mut unknown, flow.steps.len(), &trigger.to, to);
+        keys.push((from, to));
     }
 
-    for trigger in &flow.triggers {
-        let pair = (trigger.from.as_str(), trigger.to.as_str());
+    let mut counts: HashMap<(usize, usize), usize> = HashMap::with_capacity(keys.len());
+    for &pair in &keys {
+        *counts.entry(pair).or_default() += 1;
+    }
+
+    for (trigger, pair) in flow.triggers.iter().zip(&keys) {
         // Report each repeated pair once, at its first trigger.
-        let Some(count) = counts.remove(&pair) else {
+        let Some(count) = counts.remove(pair) else {
             continue;
         };
         if count > 1 {
@@ -225,12 +234,19 @@ fn check_duplicate_triggers(flow: &Flow, problems: &mut Vec<Problem>) {
                 vec![trigger.from.clone(), trigger.to.clone()],
                 vec![trigger_ref(trigger)],
                 format!(
-                    "{count} triggers join step {:?} to step {:?}: keep one and remove the others.",
+                    "{count} triggers join step \"{}\" to step \"{}\": keep one and remove the others.",
                     trigger.from, trigger.to
                 ),
             ));
         }
     }
+}
+
+fn end_key<'a>(unknown: &mut HashMap<&'a str, usize>, steps: usize, id: &'a str, end: Option<usize>) -> usize {
+    end.unwrap_or_else(|| {
+        let next = steps + unknown.len();
+        *unknown.entry(id).or_insert(next)
+    })
 }
 
 /// Reports one cycle per strongly connected component: the shortest cycle
@@ -247,7 +263,7 @@ fn check_cycles(flow: &Flow, graph: &StepGraph, components: &[Vec<usize>], probl
         path.push(&ids[0]);
         let mut message = format!(
             "The triggers form a cycle: {}. A flow must not loop back on itself: remove one of these triggers.",
-            path.iter().map(|id| format!("{id:?}")).collect::<Vec<_>>().join(" -> ")
+            path.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(" -> ")
         );
         if component_size > ids.len() {
             message.push_str(&format!(
@@ -267,7 +283,7 @@ fn check_unknown_syncs(flow: &Flow, catalog: &HashMap<&str, &Sync>, problems: &m
                 vec![step.id.clone()],
                 Vec::new(),
                 format!(
-                    "Step {:?} uses sync {:?}, which is not in the catalog: pick another sync or remove the step.",
+                    "Step \"{}\" uses sync \"{}\", which is not in the catalog: pick another sync or remove the step.",
                     step.id, step.sync_id
                 ),
             ));
@@ -290,6 +306,6 @@ fn check_schedule(flow: &Flow, problems: &mut Vec<Problem>) {
 }
 
 fn quoted_list(ids: &[&str]) -> String {
-    let quoted: Vec<String> = ids.iter().map(|id| format!("step {id:?}")).collect();
+    let quoted: Vec<String> = ids.iter().map(|id| format!("step \"{id}\"")).collect();
     quoted.join(" and ")
 }

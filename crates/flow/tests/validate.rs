@@ -344,3 +344,30 @@ fn every_problem_at_once_in_stable_order() {
     );
     assert_eq!(validate(&broken, &syncs), problems);
 }
+
+#[test]
+fn lookup_through_very_long_path() {
+    // Paths longer than the quick search's budget are decided by the bit-set
+    // pass: "accounts" reaches "contacts" through 600 steps, while
+    // "accounts_eu" only leads into a dead-end chain of 400.
+    let chain: Vec<String> = (0..600).map(|i| format!("s{i}")).collect();
+    let dead_end: Vec<String> = (0..400).map(|i| format!("e{i}")).collect();
+    let mut names: Vec<&str> = vec!["accounts", "accounts_eu", "contacts"];
+    names.extend(chain.iter().map(String::as_str));
+    names.extend(dead_end.iter().map(String::as_str));
+
+    let mut edges: Vec<(&str, &str)> = vec![("accounts", "s0"), ("s599", "contacts"), ("accounts_eu", "e0")];
+    edges.extend(chain.windows(2).map(|w| (w[0].as_str(), w[1].as_str())));
+    edges.extend(dead_end.windows(2).map(|w| (w[0].as_str(), w[1].as_str())));
+    let long = flow(&names, &edges);
+
+    let mut syncs = plain_syncs(&names[3..]);
+    syncs.push(sync("accounts", "account", &[]));
+    syncs.push(sync("accounts_eu", "account", &[]));
+    syncs.push(sync("contacts", "contact", &["account"]));
+    let problems = validate(&long, &syncs);
+
+    let races = only(&problems, ProblemCode::LookupRace);
+    assert_eq!(races.len(), 1, "{races:?}");
+    assert_eq!(races[0].steps, vec!["contacts", "accounts_eu"]);
+}

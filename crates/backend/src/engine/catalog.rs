@@ -22,22 +22,32 @@ pub const CATALOG_FILE: &str = "syncs.toml";
 /// Records per destination write when a connection does not set `batch_size`.
 const DEFAULT_BATCH_SIZE: u32 = 500;
 
+/// Upper bound of `batch_size`, so that one batch stays a modest amount of memory.
+const MAX_BATCH_SIZE: u32 = 100_000;
+
+/// Upper bound of `batch_latency_ms`, one minute, so that a typo cannot stall every run.
+const MAX_BATCH_LATENCY_MS: u64 = 60_000;
+
 /// The connections and syncs of a data dir, checked against each other and
 /// against the objects that the connections' files contain.
-#[derive(Debug, Clone)]
+///
+/// `Catalog::default()` is an empty catalog, for a data dir without one. Syncs
+/// pushed onto it by hand have no connection settings, so `run_sync` rejects
+/// them with `UnknownConnection`.
+#[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub connections: Vec<Connection>,
     pub syncs: Vec<Sync>,
     settings: HashMap<String, ConnectionSettings>,
 }
 
-/// Where a connection's file is and how fast its simulated API accepts writes.
+/// Location of a connection's file, and the pace at which its simulated API accepts writes.
 #[derive(Debug, Clone)]
 pub(crate) struct ConnectionSettings {
     /// SQLite file, relative to the data dir.
     pub file: PathBuf,
     pub batch_size: u32,
-    /// Pause after each written batch, the time a SaaS API would take to answer it.
+    /// Pause before each batch is written, the time a SaaS API would take to process it.
     pub batch_latency: Duration,
     /// Fields of each object (table), as read when the catalog was loaded.
     fields: HashMap<String, Vec<String>>,
@@ -297,9 +307,16 @@ fn connection_settings(
     }
 
     let batch_size = entry.batch_size.unwrap_or(DEFAULT_BATCH_SIZE);
-    if batch_size == 0 {
+    if !(1..=MAX_BATCH_SIZE).contains(&batch_size) {
         return Err(invalid(format!(
-            "connection `{}` has batch_size 0; set it to 1 or more",
+            "connection `{}` has batch_size {batch_size}; set it from 1 to {MAX_BATCH_SIZE}",
+            entry.id
+        )));
+    }
+    let latency_ms = entry.batch_latency_ms.unwrap_or(0);
+    if latency_ms > MAX_BATCH_LATENCY_MS {
+        return Err(invalid(format!(
+            "connection `{}` has batch_latency_ms {latency_ms}; set it from 0 to {MAX_BATCH_LATENCY_MS}",
             entry.id
         )));
     }
@@ -307,7 +324,7 @@ fn connection_settings(
     Ok(ConnectionSettings {
         file: entry.file.clone(),
         batch_size,
-        batch_latency: Duration::from_millis(entry.batch_latency_ms.unwrap_or(0)),
+        batch_latency: Duration::from_millis(latency_ms),
         fields: HashMap::new(),
     })
 }

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-/// Why the engine could not load the catalog, create the demo data or finish a sync run.
+/// Failure to load the catalog, create the demo data or finish a sync run.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("failed to read or write {}: {source}", path.display())]

@@ -1,7 +1,7 @@
 //! The sync engine: runs one sync of the catalog for real, from a source
 //! query on the warehouse into a destination object, over SQLite files.
 //!
-//! A data dir holds the catalog (`syncs.toml`), the warehouse and one SQLite
+//! A data dir contains the catalog (`syncs.toml`), the warehouse and one SQLite
 //! file per destination. Destinations enforce their references with foreign
 //! keys, and the engine resolves each lookup before it writes, so a record
 //! whose referenced object is missing is rejected with the reason, exactly as
@@ -25,7 +25,7 @@ pub use demo::{create_demo, DemoSize, DEMO_CATALOG};
 pub use error::EngineError;
 pub use run::{run_sync, MAX_REJECTED_SAMPLES};
 
-/// What one run of a sync did to its destination object.
+/// Record counts and rejected samples of one sync run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncOutcome {
     pub records: RecordCounts,

@@ -1,5 +1,5 @@
 //! Deterministic pseudo-random numbers for the demo data, so that every data
-//! dir created from the same seed holds the same records.
+//! dir created from the same seed contains the same records.
 //!
 //! SplitMix64 (Steele, Lea and Flood, 2014) is enough here: the demo needs
 //! plausible variety, not statistical quality or security.
@@ -21,7 +21,7 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    /// A number in `0..bound`; 0 when `bound` is 0.
+    /// Returns a number in `0..bound`, or 0 when `bound` is 0.
     pub fn below(&mut self, bound: u64) -> u64 {
         if bound == 0 {
             return 0;
@@ -29,19 +29,19 @@ impl Rng {
         self.next_u64() % bound
     }
 
-    /// A number in `low..=high`.
+    /// Returns a number in `low..=high`; `low` must not exceed `high`.
     pub fn between(&mut self, low: i64, high: i64) -> i64 {
         let span = high.abs_diff(low) + 1;
         low + self.below(span) as i64
     }
 
-    /// True with the given probability, from 0.0 to 1.0.
+    /// Returns true with the given probability, from 0.0 to 1.0.
     pub fn chance(&mut self, probability: f64) -> bool {
         let unit = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         unit < probability
     }
 
-    /// One of `items`, which must not be empty: the demo only picks from fixed word lists.
+    /// Returns one of `items`, which must not be empty. The demo picks only from fixed, non-empty lists.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }

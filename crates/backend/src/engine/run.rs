@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use baton_flow::{ConnectionKind, Operation, RecordCounts, RejectedRecord, Sync};
 use rusqlite::types::Value;
@@ -16,13 +17,16 @@ use super::sqlite;
 use super::writer::{display_value, record_json, ObjectWriter, Written};
 use super::{Catalog, Control, EngineError, SyncOutcome};
 
+/// Maximum sleep between two checks of the cancel flag while a batch waits.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
 /// How many rejected records a sync run keeps as samples.
 pub const MAX_REJECTED_SAMPLES: usize = 20;
 
 /// Runs the sync `sync_id` of `catalog` on the files in `data_dir`.
 ///
-/// Blocks until the sync finishes, fails or sees the cancel flag of
-/// `control`, so async callers run it on a blocking thread. Rejected records
+/// Blocks until the sync finishes, fails or finds the cancel flag of
+/// `control` set, so async callers run it on a blocking thread. Rejected records
 /// are counted in the outcome; an error means the run itself could not go on.
 pub fn run_sync(
     data_dir: &Path,
@@ -186,7 +190,7 @@ impl SyncRun<'_> {
         columns: &[String],
         batch: &[Vec<Value>],
     ) -> Result<(), EngineError> {
-        std::thread::sleep(self.settings.batch_latency);
+        self.wait_for_api()?;
 
         let batch_tally = self.in_transaction(writer, |writer| {
             let mut tally = Tally::default();
@@ -225,7 +229,7 @@ impl SyncRun<'_> {
             .collect();
 
         for batch in missing.chunks(self.settings.batch_size as usize) {
-            std::thread::sleep(self.settings.batch_latency);
+            self.wait_for_api()?;
 
             let batch_tally = self.in_transaction(writer, |writer| {
                 let mut tally = Tally::default();
@@ -269,6 +273,20 @@ impl SyncRun<'_> {
         tracing::debug!(sync_id = %self.sync.id, processed = self.tally.counts.processed, "batch committed");
         (self.control.progress)(self.tally.counts);
         self.stop_if_cancelled()
+    }
+
+    /// Waits the destination's batch latency, in short slices so that a cancel
+    /// during a long latency takes effect at once.
+    fn wait_for_api(&self) -> Result<(), EngineError> {
+        let deadline = Instant::now() + self.settings.batch_latency;
+        loop {
+            self.stop_if_cancelled()?;
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            std::thread::sleep(left.min(CANCEL_POLL));
+        }
     }
 
     fn stop_if_cancelled(&self) -> Result<(), EngineError> {

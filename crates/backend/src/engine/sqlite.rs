@@ -8,7 +8,7 @@ use rusqlite::{Connection as Db, OpenFlags};
 
 use super::EngineError;
 
-/// How long a write waits for another sync that holds the same destination file.
+/// How long a write waits for another sync that has locked the same destination file.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Opens an existing file for reading only, so that a wrong path is reported
@@ -88,7 +88,7 @@ pub(crate) fn columns(db: &Db, table: &str) -> rusqlite::Result<Vec<Column>> {
     columns.collect()
 }
 
-/// The table's primary key column, when the key is exactly one column.
+/// Returns the table's primary key column, when the key is exactly one column.
 pub(crate) fn single_primary_key(columns: &[Column]) -> Option<&str> {
     let mut key_columns = columns
         .iter()

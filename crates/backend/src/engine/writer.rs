@@ -14,7 +14,7 @@ use baton_flow::{Operation, Sync};
 use super::sqlite::{self, quote};
 use super::EngineError;
 
-/// What the destination did with one record.
+/// Result of writing one record to the destination.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Written {
     Inserted,
@@ -195,7 +195,7 @@ impl<'db> ObjectWriter<'db> {
         keys.collect()
     }
 
-    /// The destination record with this key as JSON, for a rejected deletion's sample.
+    /// Reads the destination record with this key as JSON, for a rejected deletion's sample.
     pub fn destination_record(&self, key: &Value) -> rusqlite::Result<serde_json::Value> {
         let sql = format!(
             "SELECT * FROM {} WHERE {} = ?1",
@@ -296,7 +296,7 @@ fn insert_sql(object: &str, columns: &[String]) -> String {
 }
 
 /// An UPDATE that binds the whole record as `?1..?n` and changes the row only
-/// when a value differs, so that its change count tells updated from unchanged.
+/// when a value differs, so that its change count separates updated records from unchanged ones.
 fn update_sql(object: &str, columns: &[String], key_index: usize) -> Option<String> {
     let others: Vec<(usize, &String)> = columns
         .iter()
@@ -333,7 +333,7 @@ fn is_record_error(error: &rusqlite::Error) -> bool {
     )
 }
 
-/// A value as a rejection reason or a sample's key shows it.
+/// Formats a value for a rejection reason or a sample's key.
 pub(crate) fn display_value(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
@@ -344,7 +344,7 @@ pub(crate) fn display_value(value: &Value) -> String {
     }
 }
 
-/// A record as a JSON object of its column names and values.
+/// Converts a record to a JSON object of its column names and values.
 pub(crate) fn record_json(names: &[String], values: &[Value]) -> serde_json::Value {
     let fields = names.iter().zip(values).map(|(name, value)| {
         let json = match value {

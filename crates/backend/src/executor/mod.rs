@@ -42,7 +42,9 @@ impl StepRunner for EngineRunner {
     fn run(&self, sync_id: &str, control: &Control) -> Result<SyncOutcome, EngineError> {
         match &self.catalog {
             Some(catalog) => crate::engine::run_sync(&self.data_dir, catalog, sync_id, control),
-            None => Err(EngineError::UnknownSync { sync_id: sync_id.to_string() }),
+            None => Err(EngineError::UnknownSync {
+                sync_id: sync_id.to_string(),
+            }),
         }
     }
 }
@@ -58,11 +60,13 @@ pub struct ExecutorSettings {
     pub progress_interval: Duration,
 }
 
-/// Why a run could not start.
+/// Error of a run that could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("run `{0}` is still active")]
     Active(String),
+    #[error("the backend is stopping; start the run again once it is back")]
+    Stopping,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -79,9 +83,11 @@ pub struct Executor {
     settings: ExecutorSettings,
     active: Mutex<HashMap<String, ActiveRun>>,
     events: broadcast::Sender<(String, RunEvent)>,
+    /// Set when the process stops: runs write nothing more, and none start.
+    stopping: Arc<AtomicBool>,
 }
 
-/// Who and what starts a run.
+/// Reason, caller and flow version of a run to start.
 #[derive(Debug, Clone)]
 pub struct Start {
     pub reason: TriggerReason,
@@ -92,29 +98,78 @@ pub struct Start {
 }
 
 impl Executor {
-    pub fn new(store: Store, runner: Arc<dyn StepRunner>, settings: ExecutorSettings) -> Arc<Executor> {
+    pub fn new(
+        store: Store,
+        runner: Arc<dyn StepRunner>,
+        settings: ExecutorSettings,
+    ) -> Arc<Executor> {
         let (events, _) = broadcast::channel(1024);
-        Arc::new(Executor { store, runner, settings, active: Mutex::new(HashMap::new()), events })
+        Arc::new(Executor {
+            store,
+            runner,
+            settings,
+            active: Mutex::new(HashMap::new()),
+            events,
+            stopping: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     /// Creates a run of `plan` and starts executing it in the background.
-    pub async fn start(self: &Arc<Self>, plan: Plan, start: Start) -> Result<RunSummary, StartError> {
+    pub async fn start(
+        self: &Arc<Self>,
+        plan: Plan,
+        start: Start,
+    ) -> Result<RunSummary, StartError> {
+        if self.stopping.load(Ordering::SeqCst) {
+            return Err(StartError::Stopping);
+        }
         let new_run = NewRun {
             id: new_id("run"),
-            sync_id: if plan.flow_id.is_none() { plan.steps.first().map(|step| step.sync_id.clone()) } else { None },
+            sync_id: if plan.flow_id.is_none() {
+                plan.steps.first().map(|step| step.sync_id.clone())
+            } else {
+                None
+            },
             flow_id: plan.flow_id.clone(),
             flow_version: start.flow_version,
             trigger_reason: start.reason,
             triggered_by: start.triggered_by,
             retry_of: start.retry_of,
-            steps: plan.steps.iter().map(|step| (step.id.clone(), step.sync_id.clone())).collect(),
+            steps: plan
+                .steps
+                .iter()
+                .map(|step| (step.id.clone(), step.sync_id.clone()))
+                .collect(),
         };
-        let created = self.store.call(move |conn| crate::store::runs::create(conn, &new_run)).await?;
-        let summary = created.map_err(StartError::Active)?;
 
+        // Registered before the run exists in the store, so that a cancel
+        // that follows the start's response always finds it.
+        let run_id = new_run.id.clone();
         let cancel = Arc::new(AtomicBool::new(false));
         let wake = Arc::new(Notify::new());
-        self.lock_active().insert(summary.id.clone(), ActiveRun { cancel: Arc::clone(&cancel), wake: Arc::clone(&wake) });
+        self.lock_active().insert(
+            run_id.clone(),
+            ActiveRun {
+                cancel: Arc::clone(&cancel),
+                wake: Arc::clone(&wake),
+            },
+        );
+
+        let created = self
+            .store
+            .call(move |conn| crate::store::runs::create(conn, &new_run))
+            .await;
+        let summary = match created {
+            Ok(Ok(summary)) => summary,
+            Ok(Err(active)) => {
+                self.lock_active().remove(&run_id);
+                return Err(StartError::Active(active));
+            }
+            Err(error) => {
+                self.lock_active().remove(&run_id);
+                return Err(StartError::Store(error));
+            }
+        };
         tracing::info!(
             run_id = %summary.id,
             flow_id = ?summary.flow_id,
@@ -125,13 +180,44 @@ impl Executor {
         );
 
         let executor = Arc::clone(self);
-        let run_id = summary.id.clone();
         tokio::spawn(async move {
             let task = run::RunTask::new(Arc::clone(&executor), run_id.clone(), plan, cancel, wake);
-            task.execute().await;
+            // A panic in the run's task must not leave the flow blocked by a
+            // run that stays active forever, so it ends the run as interrupted.
+            if let Err(error) = tokio::spawn(task.execute()).await {
+                tracing::error!(run_id = %run_id, %error, "run task failed; marking the run interrupted");
+                let failed_run = run_id.clone();
+                let marked = executor
+                    .store
+                    .call(move |conn| crate::store::runs::interrupt(conn, &failed_run))
+                    .await;
+                if let Err(error) = marked {
+                    tracing::error!(run_id = %run_id, %error, "cannot mark the failed run interrupted");
+                }
+            }
             executor.lock_active().remove(&run_id);
         });
         Ok(summary)
+    }
+
+    /// Stops for a process shutdown: no run starts or writes any more, and
+    /// the active runs are marked interrupted now, as the next start would.
+    /// Their syncs are asked to stop after their current batch.
+    pub async fn stop(&self) -> Result<Vec<String>, StoreError> {
+        self.stopping.store(true, Ordering::SeqCst);
+        for run in self.lock_active().values() {
+            run.cancel.store(true, Ordering::SeqCst);
+        }
+
+        // The store's lock orders this after any write already under way,
+        // and every later write sees `stopping` under the same lock.
+        self.store
+            .call(crate::store::runs::interrupt_unfinished)
+            .await
+    }
+
+    pub(crate) fn is_stopping(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stopping)
     }
 
     /// Asks an active run to stop; returns `false` if it is not active here.
@@ -165,6 +251,8 @@ impl Executor {
     }
 
     fn lock_active(&self) -> std::sync::MutexGuard<'_, HashMap<String, ActiveRun>> {
-        self.active.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.active
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

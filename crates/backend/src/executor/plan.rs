@@ -20,14 +20,23 @@ impl Plan {
     /// A plan with every step of `flow`, or only those in `only`.
     pub fn of_flow(flow: &Flow, only: Option<&HashSet<String>>) -> Plan {
         let included = |id: &str| only.is_none_or(|only| only.contains(id));
-        let steps = flow.steps.iter().filter(|step| included(&step.id)).cloned().collect();
+        let steps = flow
+            .steps
+            .iter()
+            .filter(|step| included(&step.id))
+            .cloned()
+            .collect();
         let triggers = flow
             .triggers
             .iter()
             .filter(|trigger| included(&trigger.from) && included(&trigger.to))
             .cloned()
             .collect();
-        Plan { flow_id: Some(flow.id.clone()), steps, triggers }
+        Plan {
+            flow_id: Some(flow.id.clone()),
+            steps,
+            triggers,
+        }
     }
 
     /// A plan with one step that runs `sync_id` alone; the step's id is the sync's.
@@ -41,14 +50,21 @@ impl Plan {
             failure_policy: Default::default(),
             timeout_secs: None,
         };
-        Plan { flow_id: None, steps: vec![step], triggers: Vec::new() }
+        Plan {
+            flow_id: None,
+            steps: vec![step],
+            triggers: Vec::new(),
+        }
     }
 
     /// The triggers into each step, by the step's id.
     pub fn upstream(&self) -> HashMap<String, Vec<Trigger>> {
         let mut upstream: HashMap<String, Vec<Trigger>> = HashMap::new();
         for trigger in &self.triggers {
-            upstream.entry(trigger.to.clone()).or_default().push(trigger.clone());
+            upstream
+                .entry(trigger.to.clone())
+                .or_default()
+                .push(trigger.clone());
         }
         upstream
     }
@@ -71,25 +87,39 @@ pub enum Decision {
     Run,
     PassThrough,
     /// Skip it; the value names the upstream step whose outcome blocks it.
-    Skip { blocked_by: String },
+    Skip {
+        blocked_by: String,
+    },
 }
 
 /// Decides `step` from the outcomes of the steps upstream of it. Every
 /// trigger into the step must allow it: `on_success` needs a success or a
 /// pass-through, `on_completion` accepts any end.
-pub fn decide(step: &Step, triggers: &[Trigger], outcomes: &HashMap<String, Outcome>) -> Option<Decision> {
+pub fn decide(
+    step: &Step,
+    triggers: &[Trigger],
+    outcomes: &HashMap<String, Outcome>,
+) -> Option<Decision> {
     for trigger in triggers {
         let outcome = outcomes.get(&trigger.from)?;
         let allowed = match trigger.condition {
-            TriggerCondition::OnSuccess => matches!(outcome, Outcome::Succeeded | Outcome::PassedThrough),
+            TriggerCondition::OnSuccess => {
+                matches!(outcome, Outcome::Succeeded | Outcome::PassedThrough)
+            }
             TriggerCondition::OnCompletion => true,
         };
         if !allowed {
-            return Some(Decision::Skip { blocked_by: trigger.from.clone() });
+            return Some(Decision::Skip {
+                blocked_by: trigger.from.clone(),
+            });
         }
     }
 
-    Some(if step.enabled { Decision::Run } else { Decision::PassThrough })
+    Some(if step.enabled {
+        Decision::Run
+    } else {
+        Decision::PassThrough
+    })
 }
 
 /// The steps a retry of failed steps runs: every step of `flow` whose step run
@@ -105,7 +135,10 @@ pub fn steps_to_retry(flow: &Flow, statuses: &HashMap<String, StepRunStatus>) ->
     // A disabled step that was passed through shows as skipped without having
     // failed; re-running it alone would do nothing, so it only counts when
     // something above it is selected too, which the walk below adds.
-    selected.retain(|id| flow.step(id).is_some_and(|step| step.enabled) || statuses.get(id) != Some(&StepRunStatus::Skipped));
+    selected.retain(|id| {
+        flow.step(id).is_some_and(|step| step.enabled)
+            || statuses.get(id) != Some(&StepRunStatus::Skipped)
+    });
 
     let mut queue: VecDeque<String> = selected.iter().cloned().collect();
     while let Some(id) = queue.pop_front() {
@@ -129,7 +162,11 @@ mod tests {
     }
 
     fn trigger(from: &str, to: &str, condition: TriggerCondition) -> Trigger {
-        Trigger { from: from.into(), to: to.into(), condition }
+        Trigger {
+            from: from.into(),
+            to: to.into(),
+            condition,
+        }
     }
 
     #[test]
@@ -139,7 +176,12 @@ mod tests {
 
         let decision = decide(&step("b"), &triggers, &outcomes);
 
-        assert_eq!(decision, Some(Decision::Skip { blocked_by: "a".into() }));
+        assert_eq!(
+            decision,
+            Some(Decision::Skip {
+                blocked_by: "a".into()
+            })
+        );
     }
 
     #[test]
@@ -147,12 +189,18 @@ mod tests {
         let triggers = [trigger("a", "b", TriggerCondition::OnCompletion)];
         let outcomes = HashMap::from([("a".to_string(), Outcome::Failed)]);
 
-        assert_eq!(decide(&step("b"), &triggers, &outcomes), Some(Decision::Run));
+        assert_eq!(
+            decide(&step("b"), &triggers, &outcomes),
+            Some(Decision::Run)
+        );
     }
 
     #[test]
     fn waits_for_every_upstream_step() {
-        let triggers = [trigger("a", "c", TriggerCondition::OnSuccess), trigger("b", "c", TriggerCondition::OnSuccess)];
+        let triggers = [
+            trigger("a", "c", TriggerCondition::OnSuccess),
+            trigger("b", "c", TriggerCondition::OnSuccess),
+        ];
         let outcomes = HashMap::from([("a".to_string(), Outcome::Succeeded)]);
 
         assert_eq!(decide(&step("c"), &triggers, &outcomes), None);
@@ -165,7 +213,10 @@ mod tests {
         let triggers = [trigger("a", "b", TriggerCondition::OnSuccess)];
         let outcomes = HashMap::from([("a".to_string(), Outcome::PassedThrough)]);
 
-        assert_eq!(decide(&disabled, &triggers, &outcomes), Some(Decision::PassThrough));
+        assert_eq!(
+            decide(&disabled, &triggers, &outcomes),
+            Some(Decision::PassThrough)
+        );
     }
 
     #[test]

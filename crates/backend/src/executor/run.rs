@@ -2,12 +2,14 @@
 //! blocking threads under the concurrency limit, and writes every change of
 //! a step run to the store together with its event.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use baton_flow::{FailureAction, RecordCounts, RunEvent, RunStatus, StepRun, StepRunStatus, Trigger};
+use baton_flow::{
+    FailureAction, RecordCounts, RunEvent, RunStatus, StepRun, StepRunStatus, Trigger,
+};
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, Notify, Semaphore};
 
@@ -16,7 +18,7 @@ use super::Executor;
 use crate::engine::{Control, EngineError, SyncOutcome};
 use crate::store::{now, runs};
 
-/// What an attempt's task reports to its run.
+/// Message from an attempt's task to its run.
 enum AttemptMessage {
     Started { index: usize, at: DateTime<Utc> },
     Finished { index: usize, result: AttemptResult },
@@ -43,7 +45,10 @@ pub(super) struct RunTask {
     cancel: Arc<AtomicBool>,
     wake: Arc<Notify>,
     semaphore: Arc<Semaphore>,
-    messages: (mpsc::UnboundedSender<AttemptMessage>, mpsc::UnboundedReceiver<AttemptMessage>),
+    messages: (
+        mpsc::UnboundedSender<AttemptMessage>,
+        mpsc::UnboundedReceiver<AttemptMessage>,
+    ),
 
     status: RunStatus,
     started_at: Option<DateTime<Utc>>,
@@ -52,13 +57,25 @@ pub(super) struct RunTask {
     step_runs: Vec<StepRun>,
     outcomes: HashMap<String, Outcome>,
     undecided: BTreeSet<usize>,
+    /// Steps below each step, by index.
+    downstream: Vec<Vec<usize>>,
+    /// Upstream steps of each step that have not finished yet.
+    waiting: Vec<usize>,
+    /// Steps whose upstream steps have all finished, to decide next.
+    ready: VecDeque<usize>,
     attempts: HashMap<usize, AttemptHandle>,
     dirty: BTreeSet<usize>,
     cancelling: bool,
 }
 
 impl RunTask {
-    pub(super) fn new(executor: Arc<Executor>, run_id: String, plan: Plan, cancel: Arc<AtomicBool>, wake: Arc<Notify>) -> Self {
+    pub(super) fn new(
+        executor: Arc<Executor>,
+        run_id: String,
+        plan: Plan,
+        cancel: Arc<AtomicBool>,
+        wake: Arc<Notify>,
+    ) -> Self {
         let step_runs = plan
             .steps
             .iter()
@@ -76,6 +93,27 @@ impl RunTask {
             .collect();
         let semaphore = Arc::new(Semaphore::new(executor.settings.concurrency.max(1)));
 
+        let index_of: HashMap<&str, usize> = plan
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(index, step)| (step.id.as_str(), index))
+            .collect();
+        let mut downstream = vec![Vec::new(); plan.steps.len()];
+        let mut waiting = vec![0; plan.steps.len()];
+        for trigger in &plan.triggers {
+            if let (Some(&from), Some(&to)) = (
+                index_of.get(trigger.from.as_str()),
+                index_of.get(trigger.to.as_str()),
+            ) {
+                downstream[from].push(to);
+                waiting[to] += 1;
+            }
+        }
+        let ready = (0..plan.steps.len())
+            .filter(|&index| waiting[index] == 0)
+            .collect();
+
         RunTask {
             upstream: plan.upstream(),
             undecided: (0..plan.steps.len()).collect(),
@@ -92,6 +130,9 @@ impl RunTask {
             seq: 0,
             step_runs,
             outcomes: HashMap::new(),
+            downstream,
+            waiting,
+            ready,
             attempts: HashMap::new(),
             dirty: BTreeSet::new(),
             cancelling: false,
@@ -120,7 +161,13 @@ impl RunTask {
             }
 
             tokio::select! {
-                Some(message) = self.messages.1.recv() => self.handle(message),
+                Some(message) = self.messages.1.recv() => {
+                    self.handle(message);
+                    // Take every message already waiting, so one write covers them all.
+                    while let Ok(message) = self.messages.1.try_recv() {
+                        self.handle(message);
+                    }
+                }
                 _ = ticker.tick() => self.collect_progress(),
                 () = self.wake.notified() => {}
             }
@@ -129,34 +176,42 @@ impl RunTask {
         self.finish().await;
     }
 
-    /// Starts, passes through or skips every undecided step whose upstream
-    /// steps have all finished, until no more can be decided.
+    /// Starts, passes through or skips every step whose upstream steps have
+    /// all finished; a skip or pass-through readies the steps below at once.
     fn decide_ready(&mut self) {
-        loop {
-            let mut changed = false;
-            for index in self.undecided.clone() {
-                let step = &self.plan.steps[index];
-                let triggers = self.upstream.get(&step.id).map(Vec::as_slice).unwrap_or(&[]);
-                let Some(decision) = decide(step, triggers, &self.outcomes) else {
-                    continue;
-                };
-
-                self.undecided.remove(&index);
-                changed = true;
-                match decision {
-                    Decision::Run => self.spawn_attempt(index),
-                    Decision::PassThrough => {
-                        let note = "step is disabled; passed through to the steps below".to_string();
-                        self.end_step(index, StepRunStatus::Skipped, Outcome::PassedThrough, Some(note));
-                    }
-                    Decision::Skip { blocked_by } => {
-                        let note = format!("skipped: upstream step `{blocked_by}` did not succeed");
-                        self.end_step(index, StepRunStatus::Skipped, Outcome::Skipped, Some(note));
-                    }
-                }
+        while let Some(index) = self.ready.pop_front() {
+            if !self.undecided.remove(&index) {
+                continue;
             }
-            if !changed {
-                return;
+            let step = &self.plan.steps[index];
+            let triggers = self
+                .upstream
+                .get(&step.id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            // Every upstream step has finished, so every trigger has an outcome
+            // to check, unless two steps share an id, which validation rejects.
+            let Some(decision) = decide(step, triggers, &self.outcomes) else {
+                let note = "cannot start: two steps of the flow share this id".to_string();
+                self.end_step(index, StepRunStatus::Failed, Outcome::Failed, Some(note));
+                continue;
+            };
+
+            match decision {
+                Decision::Run => self.spawn_attempt(index),
+                Decision::PassThrough => {
+                    let note = "step is disabled; passed through to the steps below".to_string();
+                    self.end_step(
+                        index,
+                        StepRunStatus::Skipped,
+                        Outcome::PassedThrough,
+                        Some(note),
+                    );
+                }
+                Decision::Skip { blocked_by } => {
+                    let note = format!("skipped: upstream step `{blocked_by}` did not succeed");
+                    self.end_step(index, StepRunStatus::Skipped, Outcome::Skipped, Some(note));
+                }
             }
         }
     }
@@ -183,9 +238,18 @@ impl RunTask {
         let control = Control::new(Arc::clone(&cancel), move |counts| {
             *sink.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(counts);
         });
-        self.attempts.insert(index, AttemptHandle { cancel: Arc::clone(&cancel), progress });
+        self.attempts.insert(
+            index,
+            AttemptHandle {
+                cancel: Arc::clone(&cancel),
+                progress,
+            },
+        );
 
-        let timeout_secs = step.timeout_secs.map(u64::from).unwrap_or(self.executor.settings.default_timeout.as_secs());
+        let timeout_secs = step
+            .timeout_secs
+            .map(u64::from)
+            .unwrap_or(self.executor.settings.default_timeout.as_secs());
         let attempt = Attempt {
             index,
             sync_id: step.sync_id.clone(),
@@ -229,11 +293,18 @@ impl RunTask {
                 return;
             }
             AttemptResult::Cancelled => {
-                self.end_step(index, StepRunStatus::Cancelled, Outcome::Cancelled, Some("cancelled".to_string()));
+                self.end_step(
+                    index,
+                    StepRunStatus::Cancelled,
+                    Outcome::Cancelled,
+                    Some("cancelled".to_string()),
+                );
                 return;
             }
             AttemptResult::Failed(error) => error,
-            AttemptResult::TimedOut(secs) => format!("timed out after {secs} s; raise the step's timeout_secs"),
+            AttemptResult::TimedOut(secs) => {
+                format!("timed out after {secs} s; raise the step's timeout_secs")
+            }
         };
 
         let step = &self.plan.steps[index];
@@ -247,13 +318,28 @@ impl RunTask {
         self.end_step(index, StepRunStatus::Failed, Outcome::Failed, Some(error));
     }
 
-    fn end_step(&mut self, index: usize, status: StepRunStatus, outcome: Outcome, error: Option<String>) {
+    fn end_step(
+        &mut self,
+        index: usize,
+        status: StepRunStatus,
+        outcome: Outcome,
+        error: Option<String>,
+    ) {
         let step_run = &mut self.step_runs[index];
         step_run.status = status;
         step_run.finished_at = Some(now());
         step_run.error = error;
         self.outcomes.insert(step_run.step_id.clone(), outcome);
         self.dirty.insert(index);
+        for &below in &self.downstream[index] {
+            if self.waiting[below] == 0 {
+                continue;
+            }
+            self.waiting[below] -= 1;
+            if self.waiting[below] == 0 {
+                self.ready.push_back(below);
+            }
+        }
 
         let records = step_run.records;
         match status {
@@ -274,7 +360,12 @@ impl RunTask {
             handle.cancel.store(true, Ordering::SeqCst);
         }
         for index in std::mem::take(&mut self.undecided) {
-            self.end_step(index, StepRunStatus::Cancelled, Outcome::Cancelled, Some("cancelled before it started".to_string()));
+            self.end_step(
+                index,
+                StepRunStatus::Cancelled,
+                Outcome::Cancelled,
+                Some("cancelled before it started".to_string()),
+            );
         }
     }
 
@@ -288,9 +379,15 @@ impl RunTask {
     }
 
     async fn finish(&mut self) {
-        let failed = self.plan.steps.iter().zip(&self.step_runs).any(|(step, step_run)| {
-            step_run.status == StepRunStatus::Failed && step.failure_policy.on_failure == FailureAction::FailRun
-        });
+        let failed = self
+            .plan
+            .steps
+            .iter()
+            .zip(&self.step_runs)
+            .any(|(step, step_run)| {
+                step_run.status == StepRunStatus::Failed
+                    && step.failure_policy.on_failure == FailureAction::FailRun
+            });
         self.status = if self.cancelling {
             RunStatus::Cancelled
         } else if failed {
@@ -301,9 +398,15 @@ impl RunTask {
         self.finished_at = Some(now());
         self.flush_run().await;
 
-        let totals = self.step_runs.iter().fold((0, 0), |(processed, rejected), step_run| {
-            (processed + step_run.records.processed, rejected + step_run.records.failed)
-        });
+        let totals = self
+            .step_runs
+            .iter()
+            .fold((0, 0), |(processed, rejected), step_run| {
+                (
+                    processed + step_run.records.processed,
+                    rejected + step_run.records.failed,
+                )
+            });
         tracing::info!(
             run_id = %self.run_id, flow_id = ?self.plan.flow_id, status = ?self.status,
             processed = totals.0, rejected = totals.1, "run finished"
@@ -320,23 +423,37 @@ impl RunTask {
     }
 
     async fn flush_run(&mut self) {
-        let steps: Vec<StepRun> = std::mem::take(&mut self.dirty).into_iter().map(|index| self.step_runs[index].clone()).collect();
+        let steps: Vec<StepRun> = std::mem::take(&mut self.dirty)
+            .into_iter()
+            .map(|index| self.step_runs[index].clone())
+            .collect();
         let first_seq = self.seq + 1;
         self.seq += steps.len() as u64 + 1;
 
         let run_id = self.run_id.clone();
-        let (status, started_at, finished_at) = (self.status, self.started_at, self.finished_at);
+        let state = self.run_state();
+        let stopping = self.executor.is_stopping();
         let written = self
             .executor
             .store
             .call(move |conn| {
+                // Checked under the store's lock: once the process stops, the
+                // run stays as `stop` marked it.
+                if stopping.load(Ordering::SeqCst) {
+                    return Ok(Vec::new());
+                }
                 let tx = conn.transaction()?;
                 let mut events = Vec::with_capacity(steps.len() + 1);
                 for (offset, step) in steps.iter().enumerate() {
-                    events.push(runs::write_step(&tx, &run_id, step, first_seq + offset as u64)?);
+                    events.push(runs::write_step(
+                        &tx,
+                        &run_id,
+                        step,
+                        first_seq + offset as u64,
+                    )?);
                 }
                 let run_seq = first_seq + steps.len() as u64;
-                events.push(runs::write_run(&tx, &run_id, status, started_at, finished_at, run_seq)?);
+                events.push(runs::write_run(&tx, &run_id, &state, run_seq)?);
                 tx.commit()?;
                 Ok(events)
             })
@@ -344,20 +461,46 @@ impl RunTask {
 
         match written {
             Ok(events) => self.broadcast(events),
-            Err(error) => tracing::error!(run_id = %self.run_id, %error, "cannot write the run's progress to the store"),
+            Err(error) => {
+                tracing::error!(run_id = %self.run_id, %error, "cannot write the run's progress to the store")
+            }
+        }
+    }
+
+    /// Sums the step runs in memory into the run's status, times and totals.
+    fn run_state(&self) -> runs::RunState {
+        let mut records = RecordCounts::default();
+        let mut steps_failed = 0;
+        for step_run in &self.step_runs {
+            records.processed += step_run.records.processed;
+            records.inserted += step_run.records.inserted;
+            records.updated += step_run.records.updated;
+            records.deleted += step_run.records.deleted;
+            records.failed += step_run.records.failed;
+            steps_failed += u32::from(step_run.status == StepRunStatus::Failed);
+        }
+        runs::RunState {
+            status: self.status,
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            steps_failed,
+            records,
         }
     }
 
     fn broadcast(&self, events: Vec<RunEvent>) {
         for event in events {
-            // An error means nobody listens now; the store keeps the event for replay.
+            // An error means no client listens now; the store keeps the event for replay.
             let _ = self.executor.events.send((self.run_id.clone(), event));
         }
     }
 }
 
 fn take_progress(progress: &Mutex<Option<RecordCounts>>) -> Option<RecordCounts> {
-    progress.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
+    progress
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take()
 }
 
 /// One attempt of a step run, executed in its own task.
@@ -377,19 +520,22 @@ impl Attempt {
         let index = self.index;
         let messages = self.messages.clone();
         let result = self.execute().await;
-        // An error means the run's task is gone, and nobody needs the result.
+        // An error means the run's task has ended, so the result has no reader.
         let _ = messages.send(AttemptMessage::Finished { index, result });
     }
 
     async fn execute(self) -> AttemptResult {
-        // The semaphore is never closed, so acquiring fails only if it were.
+        // This module never closes the semaphore, so acquiring cannot fail.
         let Ok(_permit) = Arc::clone(&self.semaphore).acquire_owned().await else {
             return AttemptResult::Failed("the run's concurrency limit was closed".to_string());
         };
         if self.cancel.load(Ordering::SeqCst) {
             return AttemptResult::Cancelled;
         }
-        let _ = self.messages.send(AttemptMessage::Started { index: self.index, at: now() });
+        let _ = self.messages.send(AttemptMessage::Started {
+            index: self.index,
+            at: now(),
+        });
 
         let runner = self.runner;
         let sync_id = self.sync_id;
@@ -400,7 +546,9 @@ impl Attempt {
             Ok(Ok(Ok(outcome))) => AttemptResult::Succeeded(outcome),
             Ok(Ok(Err(EngineError::Cancelled))) => AttemptResult::Cancelled,
             Ok(Ok(Err(error))) => AttemptResult::Failed(error.to_string()),
-            Ok(Err(join_error)) => AttemptResult::Failed(format!("the sync run stopped unexpectedly: {join_error}")),
+            Ok(Err(join_error)) => {
+                AttemptResult::Failed(format!("the sync run stopped unexpectedly: {join_error}"))
+            }
             Err(_elapsed) => {
                 // Stop the engine and wait, so the next attempt never overlaps this one.
                 self.cancel.store(true, Ordering::SeqCst);

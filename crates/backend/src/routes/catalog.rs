@@ -45,9 +45,16 @@ async fn syncs(_caller: Caller, State(state): State<AppState>) -> ApiResult<Json
     Ok(Json(syncs))
 }
 
-async fn sync(_caller: Caller, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Sync>> {
+async fn sync(
+    _caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Sync>> {
     let mut sync = find_sync(&state, &id)?;
-    sync.last_run = state.store().call(move |conn| runs::sync_last_run(conn, &id)).await?;
+    sync.last_run = state
+        .store()
+        .call(move |conn| runs::sync_last_run(conn, &id))
+        .await?;
     Ok(Json(sync))
 }
 
@@ -57,7 +64,12 @@ async fn trigger(
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<RunSummary>)> {
     find_sync(&state, &id)?;
-    let start = Start { reason: TriggerReason::Manual, triggered_by: caller.name, retry_of: None, flow_version: None };
+    let start = Start {
+        reason: TriggerReason::Manual,
+        triggered_by: caller.name,
+        retry_of: None,
+        flow_version: None,
+    };
     let run = state
         .executor()
         .start(Plan::of_sync(&id), start)
@@ -74,14 +86,17 @@ async fn sync_runs(
 ) -> ApiResult<Json<Page<RunSummary>>> {
     find_sync(&state, &id)?;
     let query = params.map_err(query_error)?.0.into_query()?;
-    let page = state.store().call(move |conn| runs::sync_history(conn, &id, &query)).await?;
+    let page = state
+        .store()
+        .call(move |conn| runs::sync_history(conn, &id, &query))
+        .await?;
     Ok(Json(page))
 }
 
 fn find_sync(state: &AppState, id: &str) -> ApiResult<Sync> {
-    state
-        .catalog()
-        .sync(id)
-        .cloned()
-        .ok_or_else(|| ApiError::NotFound(format!("sync `{id}` is not in the catalog; GET /api/v1/syncs lists them")))
+    state.catalog().sync(id).cloned().ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "sync `{id}` is not in the catalog; GET /api/v1/syncs lists them"
+        ))
+    })
 }

@@ -8,7 +8,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use baton_flow::{Flow, FlowSummary, FlowVersion, FlowVersionInfo, Page, RunSummary, TriggerReason};
+use baton_flow::{
+    Flow, FlowSummary, FlowVersion, FlowVersionInfo, Page, RunSummary, TriggerReason,
+};
 
 use super::history::{query_error, HistoryParams};
 use super::start_error;
@@ -32,14 +34,25 @@ async fn list(_caller: Caller, State(state): State<AppState>) -> ApiResult<Json<
     Ok(Json(state.store().call(|conn| flows::list(conn)).await?))
 }
 
-async fn create(Editor(caller): Editor, State(state): State<AppState>, ApiJson(flow): ApiJson<Flow>) -> ApiResult<Response> {
+async fn create(
+    Editor(caller): Editor,
+    State(state): State<AppState>,
+    ApiJson(flow): ApiJson<Flow>,
+) -> ApiResult<Response> {
     validate(&state, &flow)?;
-    let flow = state.store().call(move |conn| flows::create(conn, flow, &caller.name)).await?;
+    let flow = state
+        .store()
+        .call(move |conn| flows::create(conn, flow, &caller.name))
+        .await?;
     tracing::info!(flow_id = %flow.id, version = flow.version, "flow created");
     Ok(with_etag(StatusCode::CREATED, flow))
 }
 
-async fn read(_caller: Caller, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+async fn read(
+    _caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let flow = load(&state, id).await?;
     Ok(with_etag(StatusCode::OK, flow))
 }
@@ -61,20 +74,32 @@ async fn replace(
     validate(&state, &flow)?;
 
     let flow_id = id.clone();
-    let outcome = state.store().call(move |conn| flows::update(conn, &flow_id, expected, flow, &caller.name)).await?;
+    let outcome = state
+        .store()
+        .call(move |conn| flows::update(conn, &flow_id, expected, flow, &caller.name))
+        .await?;
     match outcome {
         SaveOutcome::Saved(flow) => {
             tracing::info!(flow_id = %flow.id, version = flow.version, "flow saved");
             Ok(with_etag(StatusCode::OK, flow))
         }
-        SaveOutcome::Stale(current) => Err(ApiError::StaleVersion { current: Box::new(current) }),
+        SaveOutcome::Stale(current) => Err(ApiError::StaleVersion {
+            current: Box::new(current),
+        }),
         SaveOutcome::NotFound => Err(flow_not_found(&id)),
     }
 }
 
-async fn remove(Editor(_caller): Editor, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn remove(
+    Editor(_caller): Editor,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     let flow_id = id.clone();
-    let deleted = state.store().call(move |conn| flows::delete(conn, &flow_id)).await?;
+    let deleted = state
+        .store()
+        .call(move |conn| flows::delete(conn, &flow_id))
+        .await?;
     if !deleted {
         return Err(flow_not_found(&id));
     }
@@ -82,9 +107,16 @@ async fn remove(Editor(_caller): Editor, State(state): State<AppState>, Path(id)
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn versions(_caller: Caller, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Vec<FlowVersionInfo>>> {
+async fn versions(
+    _caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<FlowVersionInfo>>> {
     let flow_id = id.clone();
-    let versions = state.store().call(move |conn| flows::versions(conn, &flow_id)).await?;
+    let versions = state
+        .store()
+        .call(move |conn| flows::versions(conn, &flow_id))
+        .await?;
     versions.map(Json).ok_or_else(|| flow_not_found(&id))
 }
 
@@ -98,10 +130,15 @@ async fn version(
         field: Some("version".to_string()),
     })?;
     let flow_id = id.clone();
-    let found = state.store().call(move |conn| flows::version(conn, &flow_id, number)).await?;
-    found
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("flow `{id}` has no version {number}; GET /api/v1/flows/{id}/versions lists them")))
+    let found = state
+        .store()
+        .call(move |conn| flows::version(conn, &flow_id, number))
+        .await?;
+    found.map(Json).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "flow `{id}` has no version {number}; GET /api/v1/flows/{id}/versions lists them"
+        ))
+    })
 }
 
 async fn start_run(
@@ -131,7 +168,10 @@ async fn history(
     params: Result<Query<HistoryParams>, QueryRejection>,
 ) -> ApiResult<Json<Page<RunSummary>>> {
     let query = params.map_err(query_error)?.0.into_query()?;
-    let page = state.store().call(move |conn| runs::flow_history(conn, &id, &query)).await?;
+    let page = state
+        .store()
+        .call(move |conn| runs::flow_history(conn, &id, &query))
+        .await?;
     Ok(Json(page))
 }
 
@@ -146,17 +186,24 @@ fn validate(state: &AppState, flow: &Flow) -> ApiResult<()> {
 
 async fn load(state: &AppState, id: String) -> ApiResult<Flow> {
     let flow_id = id.clone();
-    let flow = state.store().call(move |conn| flows::get(conn, &flow_id)).await?;
+    let flow = state
+        .store()
+        .call(move |conn| flows::get(conn, &flow_id))
+        .await?;
     flow.ok_or_else(|| flow_not_found(&id))
 }
 
 fn flow_not_found(id: &str) -> ApiError {
-    ApiError::NotFound(format!("flow `{id}` not found; GET /api/v1/flows lists them"))
+    ApiError::NotFound(format!(
+        "flow `{id}` not found; GET /api/v1/flows lists them"
+    ))
 }
 
 /// The version in `If-Match`: `"3"`, `W/"3"` or `3`.
 fn if_match_version(headers: &HeaderMap) -> ApiResult<u64> {
-    let value = headers.get(IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
+    let value = headers
+        .get(IF_MATCH)
+        .ok_or(ApiError::PreconditionRequired)?;
     let text = value.to_str().unwrap_or("").trim();
     let unquoted = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
     unquoted.parse().map_err(|_| ApiError::BadRequest {

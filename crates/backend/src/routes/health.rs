@@ -11,5 +11,8 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn health() -> Json<Health> {
-    Json(Health { status: "ok".to_string(), version: env!("CARGO_PKG_VERSION").to_string() })
+    Json(Health {
+        status: "ok".to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    })
 }

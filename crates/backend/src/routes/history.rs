@@ -4,8 +4,8 @@ use baton_flow::RunStatus;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::store::runs::{decode_cursor, HistoryQuery};
 use crate::store::parse_enum;
+use crate::store::runs::{decode_cursor, HistoryQuery};
 use crate::ApiError;
 
 /// Page size when the request names none.
@@ -46,9 +46,12 @@ impl HistoryParams {
         };
 
         let after = match &self.cursor {
-            Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| ApiError::BadRequest {
-                message: "invalid `cursor`; pass the next_cursor of the previous page as it is".to_string(),
-                field: Some("cursor".to_string()),
+            Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
+                ApiError::BadRequest {
+                    message: "invalid `cursor`; pass the next_cursor of the previous page as it is"
+                        .to_string(),
+                    field: Some("cursor".to_string()),
+                }
             })?),
             None => None,
         };
@@ -75,10 +78,14 @@ fn parse_time(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, 
     let Some(text) = text else {
         return Ok(None);
     };
-    DateTime::parse_from_rfc3339(text).map(|time| Some(time.with_timezone(&Utc))).map_err(|error| ApiError::BadRequest {
-        message: format!("invalid `{field}` `{text}`: {error}; use RFC 3339, such as 2026-01-31T12:00:00Z"),
-        field: Some(field.to_string()),
-    })
+    DateTime::parse_from_rfc3339(text)
+        .map(|time| Some(time.with_timezone(&Utc)))
+        .map_err(|error| ApiError::BadRequest {
+            message: format!(
+                "invalid `{field}` `{text}`: {error}; use RFC 3339, such as 2026-01-31T12:00:00Z"
+            ),
+            field: Some(field.to_string()),
+        })
 }
 
 /// Maps axum's query rejection to the shared 400 body.

@@ -12,5 +12,8 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn me(caller: Caller) -> Json<Me> {
-    Json(Me { name: caller.name, role: caller.role })
+    Json(Me {
+        name: caller.name,
+        role: caller.role,
+    })
 }

@@ -5,11 +5,12 @@ mod flows;
 mod health;
 mod history;
 mod me;
+mod openapi;
 mod runs;
 mod static_files;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::routing::any;
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -23,6 +24,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(health::router())
         .merge(me::router())
+        .merge(openapi::router())
         .merge(catalog::router())
         .merge(flows::router())
         .merge(runs::router())
@@ -42,7 +44,12 @@ pub fn router(state: AppState) -> Router {
         Some(dist) => router.fallback_service(static_files::service(&dist)),
         None => router.fallback(api_not_found),
     };
-    router.layer(TraceLayer::new_for_http()).with_state(state)
+    // Spans carry the path without the query, because an event stream's
+    // query may hold an access token, which must never reach the log.
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    });
+    router.layer(trace).with_state(state)
 }
 
 /// CORS for the one origin of `--allow-origin`; none without it.
@@ -60,13 +67,21 @@ fn cors(state: &AppState) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(AllowOrigin::exact(origin))
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, "last-event-id".parse().expect("valid header name")])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_MATCH,
+                HeaderName::from_static("last-event-id"),
+            ])
             .expose_headers([header::ETAG]),
     )
 }
 
 async fn api_not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::NotFound(format!("no route for {}; the API lives under /api/v1", uri.path()))
+    ApiError::NotFound(format!(
+        "no route for {}; the API lives under /api/v1",
+        uri.path()
+    ))
 }
 
 async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {
@@ -77,6 +92,7 @@ async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {
 pub(crate) fn start_error(error: StartError, subject: String) -> ApiError {
     match error {
         StartError::Active(run_id) => ApiError::RunActive { subject, run_id },
+        StartError::Stopping => ApiError::Unavailable(error.to_string()),
         StartError::Store(error) => error.into(),
     }
 }

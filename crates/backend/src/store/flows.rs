@@ -76,8 +76,11 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Flow>, StoreError> {
 }
 
 fn get_in(conn: &Connection, id: &str) -> Result<Option<Flow>, StoreError> {
-    let body: Option<String> =
-        conn.query_row("SELECT body FROM flows WHERE id = ?1", [id], |row| row.get(0)).optional()?;
+    let body: Option<String> = conn
+        .query_row("SELECT body FROM flows WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
     body.map(|body| from_json(&body)).transpose()
 }
 
@@ -87,7 +90,11 @@ pub fn list(conn: &Connection) -> Result<Vec<FlowSummary>, StoreError> {
         "SELECT body, updated_at, updated_by FROM flows ORDER BY name COLLATE NOCASE, id",
     )?;
     let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+        ))
     })?;
 
     let mut summaries = Vec::new();
@@ -128,7 +135,11 @@ pub fn versions(conn: &Connection, id: &str) -> Result<Option<Vec<FlowVersionInf
 }
 
 /// Version `version` of flow `id`, as it was saved.
-pub fn version(conn: &Connection, id: &str, version: u64) -> Result<Option<FlowVersion>, StoreError> {
+pub fn version(
+    conn: &Connection,
+    id: &str,
+    version: u64,
+) -> Result<Option<FlowVersion>, StoreError> {
     let row = conn
         .query_row(
             "SELECT version, saved_at, saved_by, step_count, trigger_count, body
@@ -140,7 +151,10 @@ pub fn version(conn: &Connection, id: &str, version: u64) -> Result<Option<FlowV
     let Some((columns, body)) = row else {
         return Ok(None);
     };
-    Ok(Some(FlowVersion { info: version_info(columns)?, flow: from_json(&body)? }))
+    Ok(Some(FlowVersion {
+        info: version_info(columns)?,
+        flow: from_json(&body)?,
+    }))
 }
 
 /// Flows whose schedule is set, for the scheduler.
@@ -163,7 +177,11 @@ pub fn count(conn: &Connection) -> Result<u64, StoreError> {
 }
 
 pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+            row.get(0)
+        })
+        .optional()?)
 }
 
 pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
@@ -177,10 +195,18 @@ pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), StoreEr
 type VersionColumns = (i64, String, String, i64, i64);
 
 fn version_info_columns(row: &rusqlite::Row<'_>) -> rusqlite::Result<VersionColumns> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
 }
 
-fn version_info((version, saved_at, saved_by, steps, triggers): VersionColumns) -> Result<FlowVersionInfo, StoreError> {
+fn version_info(
+    (version, saved_at, saved_by, steps, triggers): VersionColumns,
+) -> Result<FlowVersionInfo, StoreError> {
     Ok(FlowVersionInfo {
         version: version as u64,
         saved_at: parse_time("flow_versions.saved_at", &saved_at)?,
@@ -214,9 +240,15 @@ fn insert_version(
 }
 
 fn to_json(flow: &Flow) -> Result<String, StoreError> {
-    serde_json::to_string(flow).map_err(|source| StoreError::Json { what: "flows.body", source })
+    serde_json::to_string(flow).map_err(|source| StoreError::Json {
+        what: "flows.body",
+        source,
+    })
 }
 
 fn from_json(body: &str) -> Result<Flow, StoreError> {
-    serde_json::from_str(body).map_err(|source| StoreError::Json { what: "flows.body", source })
+    serde_json::from_str(body).map_err(|source| StoreError::Json {
+        what: "flows.body",
+        source,
+    })
 }

@@ -38,7 +38,11 @@ pub enum StoreError {
     },
 
     #[error("the store {} has schema version {found}, newer than this backend knows ({known}); use a newer baton-backend", path.display())]
-    TooNew { path: PathBuf, found: usize, known: usize },
+    TooNew {
+        path: PathBuf,
+        found: usize,
+        known: usize,
+    },
 
     #[error("store query failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -67,16 +71,25 @@ impl Store {
     /// Opens (or creates) the store in `data_dir` and applies pending migrations.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         let path = data_dir.join(STORE_FILE);
-        let open_error = |source| StoreError::Open { path: path.clone(), source };
+        let open_error = |source| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
         let mut conn = Connection::open(&path).map_err(open_error)?;
 
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_error)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_error)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_error)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(open_error)?;
 
         migrate(&mut conn, &path)?;
-        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// Runs `work` on a blocking thread with the store's connection.
@@ -97,8 +110,14 @@ impl Store {
     }
 
     /// Runs `work` on the calling thread; for start-up, before the server runs.
-    pub fn call_blocking<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut guard = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    pub fn call_blocking<T>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         work(&mut guard)
     }
 }
@@ -106,7 +125,11 @@ impl Store {
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let applied: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if applied > MIGRATIONS.len() {
-        return Err(StoreError::TooNew { path: path.to_path_buf(), found: applied, known: MIGRATIONS.len() });
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: applied,
+            known: MIGRATIONS.len(),
+        });
     }
 
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
@@ -114,7 +137,8 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
         let migration_error = |source| StoreError::Migration { number, source };
         let tx = conn.transaction().map_err(migration_error)?;
         tx.execute_batch(sql).map_err(migration_error)?;
-        tx.pragma_update(None, "user_version", number).map_err(migration_error)?;
+        tx.pragma_update(None, "user_version", number)
+            .map_err(migration_error)?;
         tx.commit().map_err(migration_error)?;
         tracing::info!(migration = number, "store migrated");
     }
@@ -130,10 +154,16 @@ pub fn format_time(time: DateTime<Utc>) -> String {
 pub fn parse_time(what: &'static str, text: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|time| time.with_timezone(&Utc))
-        .map_err(|_| StoreError::InvalidValue { what, value: text.to_string() })
+        .map_err(|_| StoreError::InvalidValue {
+            what,
+            value: text.to_string(),
+        })
 }
 
-pub fn parse_optional_time(what: &'static str, text: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub fn parse_optional_time(
+    what: &'static str,
+    text: Option<String>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
     text.map(|text| parse_time(what, &text)).transpose()
 }
 
@@ -152,9 +182,16 @@ pub fn enum_text<T: serde::Serialize>(value: &T) -> String {
     }
 }
 
-pub fn parse_enum<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Result<T, StoreError> {
-    serde_json::from_value(serde_json::Value::String(text.to_string()))
-        .map_err(|_| StoreError::InvalidValue { what, value: text.to_string() })
+pub fn parse_enum<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    text: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| {
+        StoreError::InvalidValue {
+            what,
+            value: text.to_string(),
+        }
+    })
 }
 
 /// A random identifier with a prefix, such as `run_5f0c1e9a2b7d4c3e`.

@@ -2,11 +2,11 @@
 //!
 //! The run executor owns the state of active runs and writes each change here
 //! together with the event that announces it, in one transaction, so a client
-//! that replays events from the store sees exactly what live clients saw.
+//! that replays events from the store receives exactly what live clients received.
 
 use baton_flow::{
-    Page, RecordCounts, RejectedRecord, Run, RunEvent, RunStatus, RunSummary, StepRun, StepRunStatus,
-    SyncLastRun, TriggerReason,
+    Page, RecordCounts, RejectedRecord, Run, RunEvent, RunStatus, RunSummary, StepRun,
+    StepRunStatus, SyncLastRun, TriggerReason,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
@@ -39,7 +39,8 @@ pub struct HistoryQuery {
     pub limit: u32,
 }
 
-const RUN_COLUMNS: &str = "id, flow_id, flow_version, sync_id, status, trigger_reason, triggered_by, retry_of,
+const RUN_COLUMNS: &str =
+    "id, flow_id, flow_version, sync_id, status, trigger_reason, triggered_by, retry_of,
     created_at, started_at, finished_at, step_count, steps_failed,
     processed, inserted, updated, deleted, failed";
 
@@ -47,15 +48,22 @@ const RUN_COLUMNS: &str = "id, flow_id, flow_version, sync_id, status, trigger_r
 /// sync triggered alone, its sync) already has an active run: then returns
 /// that run's id instead. The check and the insert share one transaction, so
 /// two starts at once cannot both succeed.
-pub fn create(conn: &mut Connection, run: &NewRun) -> Result<Result<RunSummary, String>, StoreError> {
+pub fn create(
+    conn: &mut Connection,
+    run: &NewRun,
+) -> Result<Result<RunSummary, String>, StoreError> {
     let tx = conn.transaction()?;
     if let Some(active) = active_run_in(&tx, run.flow_id.as_deref(), run.sync_id.as_deref())? {
         return Ok(Err(active));
     }
 
     let created_at = format_time(super::now());
-    let step_ids = serde_json::to_string(&run.steps.iter().map(|(step, _)| step).collect::<Vec<_>>())
-        .map_err(|source| StoreError::Json { what: "runs.step_ids", source })?;
+    let step_ids =
+        serde_json::to_string(&run.steps.iter().map(|(step, _)| step).collect::<Vec<_>>())
+            .map_err(|source| StoreError::Json {
+                what: "runs.step_ids",
+                source,
+            })?;
     tx.execute(
         "INSERT INTO runs (id, flow_id, flow_version, sync_id, status, trigger_reason, triggered_by,
                            retry_of, created_at, step_count, step_ids)
@@ -90,12 +98,20 @@ pub fn create(conn: &mut Connection, run: &NewRun) -> Result<Result<RunSummary, 
     Ok(Ok(summary))
 }
 
-/// The id of the active run of a flow, or of a sync triggered alone.
-pub fn active_run(conn: &Connection, flow_id: Option<&str>, sync_id: Option<&str>) -> Result<Option<String>, StoreError> {
+/// Returns the id of the active run of a flow, or of a sync triggered alone.
+pub fn active_run(
+    conn: &Connection,
+    flow_id: Option<&str>,
+    sync_id: Option<&str>,
+) -> Result<Option<String>, StoreError> {
     active_run_in(conn, flow_id, sync_id)
 }
 
-fn active_run_in(conn: &Connection, flow_id: Option<&str>, sync_id: Option<&str>) -> Result<Option<String>, StoreError> {
+fn active_run_in(
+    conn: &Connection,
+    flow_id: Option<&str>,
+    sync_id: Option<&str>,
+) -> Result<Option<String>, StoreError> {
     let (sql, key) = match (flow_id, sync_id) {
         (Some(flow_id), _) => ("SELECT id FROM runs WHERE status IN ('queued', 'running') AND flow_id = ?1", flow_id),
         (None, Some(sync_id)) => (
@@ -117,7 +133,7 @@ fn summary_in(conn: &Connection, id: &str) -> Result<Option<RunSummary>, StoreEr
     row.map(RunRow::into_summary).transpose()
 }
 
-/// A run with every step run and its rejected samples.
+/// Reads a run with every step run and its rejected samples.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Run>, StoreError> {
     let Some(summary) = summary_in(conn, id)? else {
         return Ok(None);
@@ -126,12 +142,20 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Run>, StoreError> {
     Ok(Some(Run { summary, step_runs }))
 }
 
-/// The step ids a run executes, in the flow's order.
+/// Returns the step ids a run executes, in the flow's order.
 pub fn step_ids(conn: &Connection, id: &str) -> Result<Option<Vec<String>>, StoreError> {
-    let text: Option<String> =
-        conn.query_row("SELECT step_ids FROM runs WHERE id = ?1", [id], |row| row.get(0)).optional()?;
-    text.map(|text| serde_json::from_str(&text).map_err(|source| StoreError::Json { what: "runs.step_ids", source }))
-        .transpose()
+    let text: Option<String> = conn
+        .query_row("SELECT step_ids FROM runs WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    text.map(|text| {
+        serde_json::from_str(&text).map_err(|source| StoreError::Json {
+            what: "runs.step_ids",
+            source,
+        })
+    })
+    .transpose()
 }
 
 fn step_runs(conn: &Connection, run_id: &str) -> Result<Vec<StepRun>, StoreError> {
@@ -181,20 +205,36 @@ fn samples_of_run(
         "SELECT step_id, key, reason, record FROM rejected_samples WHERE run_id = ?1 ORDER BY step_id, ordinal",
     )?;
     let rows = statement.query_map([run_id], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+        ))
     })?;
     let mut samples: std::collections::HashMap<String, Vec<RejectedRecord>> = Default::default();
     for row in rows {
         let (step_id, key, reason, record) = row?;
-        let record = serde_json::from_str(&record)
-            .map_err(|source| StoreError::Json { what: "rejected_samples.record", source })?;
-        samples.entry(step_id).or_default().push(RejectedRecord { key, reason, record });
+        let record = serde_json::from_str(&record).map_err(|source| StoreError::Json {
+            what: "rejected_samples.record",
+            source,
+        })?;
+        samples.entry(step_id).or_default().push(RejectedRecord {
+            key,
+            reason,
+            record,
+        });
     }
     Ok(samples)
 }
 
 /// Writes a step run (and its samples when it finished) and appends its event.
-pub fn write_step(conn: &Connection, run_id: &str, step: &StepRun, seq: u64) -> Result<RunEvent, StoreError> {
+pub fn write_step(
+    conn: &Connection,
+    run_id: &str,
+    step: &StepRun,
+    seq: u64,
+) -> Result<RunEvent, StoreError> {
     conn.execute(
         "UPDATE step_runs SET status = ?3, attempt = ?4, started_at = ?5, finished_at = ?6,
                 processed = ?7, inserted = ?8, updated = ?9, deleted = ?10, failed = ?11, error = ?12
@@ -216,10 +256,16 @@ pub fn write_step(conn: &Connection, run_id: &str, step: &StepRun, seq: u64) -> 
     )?;
 
     if step.status.is_finished() {
-        conn.execute("DELETE FROM rejected_samples WHERE run_id = ?1 AND step_id = ?2", params![run_id, step.step_id])?;
+        conn.execute(
+            "DELETE FROM rejected_samples WHERE run_id = ?1 AND step_id = ?2",
+            params![run_id, step.step_id],
+        )?;
         for (ordinal, sample) in step.rejected_samples.iter().enumerate() {
-            let record = serde_json::to_string(&sample.record)
-                .map_err(|source| StoreError::Json { what: "rejected_samples.record", source })?;
+            let record =
+                serde_json::to_string(&sample.record).map_err(|source| StoreError::Json {
+                    what: "rejected_samples.record",
+                    source,
+                })?;
             conn.execute(
                 "INSERT INTO rejected_samples (run_id, step_id, ordinal, key, reason, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![run_id, step.step_id, ordinal as i64, sample.key, sample.reason, record],
@@ -227,41 +273,74 @@ pub fn write_step(conn: &Connection, run_id: &str, step: &StepRun, seq: u64) -> 
         }
     }
 
-    let event = RunEvent::Step { seq, step_run: step.clone() };
+    let event = RunEvent::Step {
+        seq,
+        step_run: step.clone(),
+    };
     append_event(conn, run_id, &event)?;
     Ok(event)
 }
 
-/// Sets a run's status and times, sums its step runs into its totals, and
-/// appends the run event.
+/// A run's status, times and totals over its step runs, as one write.
+#[derive(Debug, Clone, Copy)]
+pub struct RunState {
+    pub status: RunStatus,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub steps_failed: u32,
+    pub records: RecordCounts,
+}
+
+/// Writes a run's status, times and totals, and appends the run event.
 pub fn write_run(
     conn: &Connection,
     run_id: &str,
-    status: RunStatus,
-    started_at: Option<DateTime<Utc>>,
-    finished_at: Option<DateTime<Utc>>,
+    state: &RunState,
     seq: u64,
 ) -> Result<RunEvent, StoreError> {
+    let records = state.records;
     conn.execute(
-        "UPDATE runs SET status = ?2, started_at = ?3, finished_at = ?4,
-            steps_failed = (SELECT COUNT(*) FROM step_runs WHERE run_id = ?1 AND status = 'failed'),
-            processed = (SELECT COALESCE(SUM(processed), 0) FROM step_runs WHERE run_id = ?1),
-            inserted = (SELECT COALESCE(SUM(inserted), 0) FROM step_runs WHERE run_id = ?1),
-            updated = (SELECT COALESCE(SUM(updated), 0) FROM step_runs WHERE run_id = ?1),
-            deleted = (SELECT COALESCE(SUM(deleted), 0) FROM step_runs WHERE run_id = ?1),
-            failed = (SELECT COALESCE(SUM(failed), 0) FROM step_runs WHERE run_id = ?1)
+        "UPDATE runs SET status = ?2, started_at = ?3, finished_at = ?4, steps_failed = ?5,
+                processed = ?6, inserted = ?7, updated = ?8, deleted = ?9, failed = ?10
          WHERE id = ?1",
-        params![run_id, enum_text(&status), started_at.map(format_time), finished_at.map(format_time)],
+        params![
+            run_id,
+            enum_text(&state.status),
+            state.started_at.map(format_time),
+            state.finished_at.map(format_time),
+            i64::from(state.steps_failed),
+            records.processed as i64,
+            records.inserted as i64,
+            records.updated as i64,
+            records.deleted as i64,
+            records.failed as i64,
+        ],
     )?;
-    let run = summary_in(conn, run_id)?
-        .ok_or_else(|| StoreError::InvalidValue { what: "runs.id", value: run_id.to_string() })?;
+    let run = summary_in(conn, run_id)?.ok_or_else(|| StoreError::InvalidValue {
+        what: "runs.id",
+        value: run_id.to_string(),
+    })?;
     let event = RunEvent::Run { seq, run };
     append_event(conn, run_id, &event)?;
     Ok(event)
 }
 
+/// Sums the stored step runs of a run.
+fn totals(conn: &Connection, run_id: &str) -> Result<(u32, RecordCounts), StoreError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(CASE WHEN status = 'failed' THEN 1 END), COALESCE(SUM(processed), 0), COALESCE(SUM(inserted), 0),
+                COALESCE(SUM(updated), 0), COALESCE(SUM(deleted), 0), COALESCE(SUM(failed), 0)
+         FROM step_runs WHERE run_id = ?1",
+        [run_id],
+        |row| Ok((row.get::<_, i64>(0)? as u32, counts_at(row, 1)?)),
+    )?)
+}
+
 fn append_event(conn: &Connection, run_id: &str, event: &RunEvent) -> Result<(), StoreError> {
-    let body = serde_json::to_string(event).map_err(|source| StoreError::Json { what: "run_events.body", source })?;
+    let body = serde_json::to_string(event).map_err(|source| StoreError::Json {
+        what: "run_events.body",
+        source,
+    })?;
     conn.execute(
         "INSERT INTO run_events (run_id, seq, body) VALUES (?1, ?2, ?3)",
         params![run_id, event.seq() as i64, body],
@@ -269,21 +348,32 @@ fn append_event(conn: &Connection, run_id: &str, event: &RunEvent) -> Result<(),
     Ok(())
 }
 
-/// The events of a run after `seq`, in order.
-pub fn events_after(conn: &Connection, run_id: &str, seq: u64) -> Result<Vec<RunEvent>, StoreError> {
-    let mut statement = conn.prepare("SELECT body FROM run_events WHERE run_id = ?1 AND seq > ?2 ORDER BY seq")?;
+/// Reads the events of a run after `seq`, in order.
+pub fn events_after(
+    conn: &Connection,
+    run_id: &str,
+    seq: u64,
+) -> Result<Vec<RunEvent>, StoreError> {
+    let mut statement =
+        conn.prepare("SELECT body FROM run_events WHERE run_id = ?1 AND seq > ?2 ORDER BY seq")?;
     let rows = statement.query_map(params![run_id, seq as i64], |row| row.get::<_, String>(0))?;
     let mut events = Vec::new();
     for body in rows {
-        let event = serde_json::from_str(&body?).map_err(|source| StoreError::Json { what: "run_events.body", source })?;
+        let event = serde_json::from_str(&body?).map_err(|source| StoreError::Json {
+            what: "run_events.body",
+            source,
+        })?;
         events.push(event);
     }
     Ok(events)
 }
 
 pub fn last_seq(conn: &Connection, run_id: &str) -> Result<u64, StoreError> {
-    let seq: i64 =
-        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?1", [run_id], |row| row.get(0))?;
+    let seq: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?1",
+        [run_id],
+        |row| row.get(0),
+    )?;
     Ok(seq as u64)
 }
 
@@ -292,7 +382,8 @@ pub fn last_seq(conn: &Connection, run_id: &str) -> Result<u64, StoreError> {
 pub fn interrupt_unfinished(conn: &mut Connection) -> Result<Vec<String>, StoreError> {
     let tx = conn.transaction()?;
     let ids: Vec<String> = {
-        let mut statement = tx.prepare("SELECT id FROM runs WHERE status IN ('queued', 'running')")?;
+        let mut statement =
+            tx.prepare("SELECT id FROM runs WHERE status IN ('queued', 'running')")?;
         let rows = statement.query_map([], |row| row.get(0))?;
         rows.collect::<Result<_, _>>()?
     };
@@ -305,29 +396,58 @@ pub fn interrupt_unfinished(conn: &mut Connection) -> Result<Vec<String>, StoreE
     Ok(ids)
 }
 
+/// Marks one run and its unfinished step runs as interrupted, if it is still active.
+pub fn interrupt(conn: &mut Connection, run_id: &str) -> Result<bool, StoreError> {
+    let tx = conn.transaction()?;
+    let active: Option<String> = tx
+        .query_row(
+            "SELECT id FROM runs WHERE id = ?1 AND status IN ('queued', 'running')",
+            [run_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if active.is_none() {
+        return Ok(false);
+    }
+    interrupt_run(&tx, run_id, super::now())?;
+    tx.commit()?;
+    Ok(true)
+}
+
 fn interrupt_run(tx: &Transaction<'_>, run_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE step_runs SET status = 'interrupted', finished_at = CASE WHEN started_at IS NULL THEN NULL ELSE ?2 END
          WHERE run_id = ?1 AND status IN ('pending', 'queued', 'running')",
         params![run_id, format_time(now)],
     )?;
-    let started_at: Option<String> =
-        tx.query_row("SELECT started_at FROM runs WHERE id = ?1", [run_id], |row| row.get(0))?;
+    let started_at: Option<String> = tx.query_row(
+        "SELECT started_at FROM runs WHERE id = ?1",
+        [run_id],
+        |row| row.get(0),
+    )?;
     let started_at = parse_optional_time("runs.started_at", started_at)?;
 
+    let (steps_failed, records) = totals(tx, run_id)?;
+    let state = RunState {
+        status: RunStatus::Interrupted,
+        started_at,
+        finished_at: Some(now),
+        steps_failed,
+        records,
+    };
     let seq = last_seq(tx, run_id)? + 1;
-    write_run(tx, run_id, RunStatus::Interrupted, started_at, Some(now), seq)?;
+    write_run(tx, run_id, &state, seq)?;
     Ok(())
 }
 
-/// The newest run of a flow.
+/// Returns the newest run of a flow.
 pub fn last_of_flow(conn: &Connection, flow_id: &str) -> Result<Option<RunSummary>, StoreError> {
     let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE flow_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1");
     let row = conn.query_row(&sql, [flow_id], RunRow::read).optional()?;
     row.map(RunRow::into_summary).transpose()
 }
 
-/// The newest finished step run of a sync, in any run.
+/// Returns the newest finished step run of a sync, in any run.
 pub fn sync_last_run(conn: &Connection, sync_id: &str) -> Result<Option<SyncLastRun>, StoreError> {
     let row = conn
         .query_row(
@@ -352,7 +472,8 @@ pub fn sync_last_run(conn: &Connection, sync_id: &str) -> Result<Option<SyncLast
 
     let started_at = parse_optional_time("step_runs.started_at", started_at)?;
     let finished_at = parse_time("step_runs.finished_at", &finished_at)?;
-    let duration_ms = started_at.map(|started| (finished_at - started).num_milliseconds().max(0) as u64);
+    let duration_ms =
+        started_at.map(|started| (finished_at - started).num_milliseconds().max(0) as u64);
     Ok(Some(SyncLastRun {
         run_id,
         status: parse_enum::<StepRunStatus>("step_runs.status", &status)?,
@@ -362,24 +483,47 @@ pub fn sync_last_run(conn: &Connection, sync_id: &str) -> Result<Option<SyncLast
     }))
 }
 
-/// One page of a flow's run history, newest first.
-pub fn flow_history(conn: &Connection, flow_id: &str, query: &HistoryQuery) -> Result<Page<RunSummary>, StoreError> {
+/// Reads one page of a flow's run history, newest first.
+pub fn flow_history(
+    conn: &Connection,
+    flow_id: &str,
+    query: &HistoryQuery,
+) -> Result<Page<RunSummary>, StoreError> {
     history(conn, "flow_id = ?", flow_id, query)
 }
 
-/// One page of the runs that executed a sync, alone or in any flow, newest first.
-pub fn sync_history(conn: &Connection, sync_id: &str, query: &HistoryQuery) -> Result<Page<RunSummary>, StoreError> {
-    history(conn, "id IN (SELECT run_id FROM step_runs WHERE sync_id = ?)", sync_id, query)
+/// Reads one page of the runs that executed a sync, alone or in any flow, newest first.
+pub fn sync_history(
+    conn: &Connection,
+    sync_id: &str,
+    query: &HistoryQuery,
+) -> Result<Page<RunSummary>, StoreError> {
+    history(
+        conn,
+        "id IN (SELECT run_id FROM step_runs WHERE sync_id = ?)",
+        sync_id,
+        query,
+    )
 }
 
-fn history(conn: &Connection, scope: &str, key: &str, query: &HistoryQuery) -> Result<Page<RunSummary>, StoreError> {
+fn history(
+    conn: &Connection,
+    scope: &str,
+    key: &str,
+    query: &HistoryQuery,
+) -> Result<Page<RunSummary>, StoreError> {
     let mut sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE {scope}");
     let mut values: Vec<Box<dyn ToSql>> = vec![Box::new(key.to_string())];
 
     if !query.statuses.is_empty() {
         let marks = vec!["?"; query.statuses.len()].join(", ");
         sql.push_str(&format!(" AND status IN ({marks})"));
-        values.extend(query.statuses.iter().map(|status| Box::new(enum_text(status)) as Box<dyn ToSql>));
+        values.extend(
+            query
+                .statuses
+                .iter()
+                .map(|status| Box::new(enum_text(status)) as Box<dyn ToSql>),
+        );
     }
     if let Some(since) = query.since {
         sql.push_str(" AND created_at >= ?");
@@ -404,11 +548,15 @@ fn history(conn: &Connection, scope: &str, key: &str, query: &HistoryQuery) -> R
 
     let next_cursor = if rows.len() > query.limit as usize {
         rows.truncate(query.limit as usize);
-        rows.last().map(|row| encode_cursor(&row.created_at, &row.id))
+        rows.last()
+            .map(|row| encode_cursor(&row.created_at, &row.id))
     } else {
         None
     };
-    let items = rows.into_iter().map(RunRow::into_summary).collect::<Result<_, _>>()?;
+    let items = rows
+        .into_iter()
+        .map(RunRow::into_summary)
+        .collect::<Result<_, _>>()?;
     Ok(Page { items, next_cursor })
 }
 

@@ -23,7 +23,13 @@ pub fn replace_all(conn: &mut Connection, tokens: &[StoredToken]) -> Result<(), 
     for token in tokens {
         tx.execute(
             "INSERT INTO tokens (hash, name, role, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![token.hash, token.name, enum_text(&token.role), token.source, now],
+            params![
+                token.hash,
+                token.name,
+                enum_text(&token.role),
+                token.source,
+                now
+            ],
         )?;
     }
     tx.commit()?;
@@ -31,14 +37,25 @@ pub fn replace_all(conn: &mut Connection, tokens: &[StoredToken]) -> Result<(), 
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<StoredToken>, StoreError> {
-    let mut statement = conn.prepare("SELECT hash, name, role, source FROM tokens ORDER BY name")?;
+    let mut statement =
+        conn.prepare("SELECT hash, name, role, source FROM tokens ORDER BY name")?;
     let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+        ))
     })?;
     let mut tokens = Vec::new();
     for row in rows {
         let (hash, name, role, source) = row?;
-        tokens.push(StoredToken { hash, name, role: parse_enum("tokens.role", &role)?, source });
+        tokens.push(StoredToken {
+            hash,
+            name,
+            role: parse_enum("tokens.role", &role)?,
+            source,
+        });
     }
     Ok(tokens)
 }

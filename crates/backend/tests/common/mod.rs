@@ -45,13 +45,22 @@ impl Server {
         let config = Config::try_parse_from(args).expect("valid flags");
 
         let state = AppState::open(&config).expect("state opens");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let task = tokio::spawn(async move {
-            axum::serve(listener, app(state)).await.expect("server runs");
+            axum::serve(listener, app(state))
+                .await
+                .expect("server runs");
         });
 
-        Server { addr, client: reqwest::Client::new(), data_dir, task }
+        Server {
+            addr,
+            client: reqwest::Client::new(),
+            data_dir,
+            task,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -62,18 +71,28 @@ impl Server {
         self.data_dir.path().to_path_buf()
     }
 
-    /// A request to `/api/v1{path}` with `token`.
+    /// Builds a request to `/api/v1{path}` with `token`.
     pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        self.client.request(method, self.url(&format!("/api/v1{path}"))).bearer_auth(token)
+        self.client
+            .request(method, self.url(&format!("/api/v1{path}")))
+            .bearer_auth(token)
     }
 
     pub async fn get(&self, path: &str) -> Value {
-        let response = self.request(Method::GET, path, EDITOR).send().await.expect("request sent");
+        let response = self
+            .request(Method::GET, path, EDITOR)
+            .send()
+            .await
+            .expect("request sent");
         json_ok(response).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path, EDITOR).json(body).send().await.expect("request sent")
+        self.request(Method::POST, path, EDITOR)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// Creates `flow` and returns it as stored.
@@ -83,13 +102,20 @@ impl Server {
 
     /// Starts a run of flow `flow_id` and returns its id.
     pub async fn start_run(&self, flow_id: &str) -> String {
-        let run = json_ok(self.post(&format!("/flows/{flow_id}/runs"), &Value::Null).await).await;
+        let run = json_ok(
+            self.post(&format!("/flows/{flow_id}/runs"), &Value::Null)
+                .await,
+        )
+        .await;
         run["id"].as_str().expect("run id").to_string()
     }
 
     /// Polls run `run_id` until it is no longer queued or running.
     pub async fn wait_run(&self, run_id: &str) -> Value {
-        self.wait_until(run_id, |run| run["status"] != "queued" && run["status"] != "running").await
+        self.wait_until(run_id, |run| {
+            run["status"] != "queued" && run["status"] != "running"
+        })
+        .await
     }
 
     /// Polls run `run_id` until `done` holds for it.
@@ -100,19 +126,26 @@ impl Server {
             if done(&run) {
                 return run;
             }
-            assert!(Instant::now() < deadline, "run {run_id} did not reach the state in 60 s: {run}");
+            assert!(
+                Instant::now() < deadline,
+                "run {run_id} did not reach the state in 60 s: {run}"
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
 
-    /// The id of the demo flow whose name starts with `prefix`.
+    /// Reads the demo flow whose name starts with `prefix`.
     pub async fn demo_flow(&self, prefix: &str) -> Value {
         let flows = self.get("/flows").await;
         let id = flows
             .as_array()
             .expect("flow list")
             .iter()
-            .find(|flow| flow["name"].as_str().is_some_and(|name| name.starts_with(prefix)))
+            .find(|flow| {
+                flow["name"]
+                    .as_str()
+                    .is_some_and(|name| name.starts_with(prefix))
+            })
             .unwrap_or_else(|| panic!("no demo flow named {prefix}…: {flows}"))["id"]
             .as_str()
             .expect("flow id")
@@ -166,7 +199,7 @@ pub fn set_latency(data_dir: &Path, latency_ms: u64) {
     std::fs::write(&path, rewritten.join("\n")).expect("write catalog");
 }
 
-/// The body of a 2xx response; panics with the body otherwise.
+/// Parses the body of a 2xx response, and panics with the body otherwise.
 pub async fn json_ok(response: Response) -> Value {
     let status = response.status();
     let text = response.text().await.expect("body");
@@ -174,14 +207,14 @@ pub async fn json_ok(response: Response) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
-/// The status and the error body of a response.
+/// Returns the status and the error body of a response.
 pub async fn error_of(response: Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.expect("JSON error body");
     (status, body)
 }
 
-/// The step run of `step_id` in `run`.
+/// Finds the step run of `step_id` in `run`.
 pub fn step_run<'a>(run: &'a Value, step_id: &str) -> &'a Value {
     run["step_runs"]
         .as_array()
@@ -191,7 +224,7 @@ pub fn step_run<'a>(run: &'a Value, step_id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no step run {step_id} in {run}"))
 }
 
-/// A step of a flow body.
+/// Builds a step of a flow body.
 pub fn step(id: &str, sync_id: &str) -> Value {
     serde_json::json!({ "id": id, "sync_id": sync_id })
 }

@@ -1,32 +1,99 @@
 //! The warning rules: flows that can be saved and run, but probably not as
 //! their author meant.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::graph::StepGraph;
 use crate::model::{Flow, Sync};
 use crate::problem::{Problem, ProblemCode, Severity, TriggerRef};
 
 pub(super) struct Context<'a> {
-    pub flow: &'a Flow,
-    pub graph: &'a StepGraph<'a>,
-    pub catalog: &'a HashMap<&'a str, &'a Sync>,
+    flow: &'a Flow,
+    graph: &'a StepGraph<'a>,
+    /// The sync of each step, if the catalog has it.
+    sync_of: Vec<Option<&'a Sync>>,
+    /// The strongly connected component of each step.
+    component_of: Vec<usize>,
+    /// The position of each step's component in a topological order of the
+    /// components. A path only ever passes steps of equal or higher rank,
+    /// which bounds every search for a path.
+    rank: Vec<usize>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub fn new(
+        flow: &'a Flow,
+        graph: &'a StepGraph<'a>,
+        catalog: &'a HashMap<&'a str, &'a Sync>,
+        components: &[Vec<usize>],
+    ) -> Self {
+        let mut component_of = vec![0; graph.len()];
+        for (c, component) in components.iter().enumerate() {
+            for &node in component {
+                component_of[node] = c;
+            }
+        }
+        let component_rank = rank_components(graph, components, &component_of);
+        let rank = component_of.iter().map(|&c| component_rank[c]).collect();
+        let sync_of = flow.steps.iter().map(|step| catalog.get(step.sync_id.as_str()).copied()).collect();
+        Context { flow, graph, sync_of, component_of, rank }
+    }
+
     fn id(&self, step: usize) -> &str {
         &self.flow.steps[step].id
     }
 
-    /// Whether `step` is the first step with its id: later duplicates are
-    /// already an error and have no triggers in the graph.
+    /// Returns whether `step` is the first step with its id. Later duplicates
+    /// are already an error and have no triggers in the graph.
     fn is_first(&self, step: usize) -> bool {
-        self.graph.index.get(self.id(step)) == Some(&step)
+        self.graph.first[step]
     }
 
-    fn sync(&self, step: usize) -> Option<&Sync> {
-        self.catalog.get(self.flow.steps[step].sync_id.as_str()).copied()
+    fn sync(&self, step: usize) -> Option<&'a Sync> {
+        self.sync_of[step]
     }
+}
+
+/// Ranks the components in a topological order by Kahn's algorithm, taking
+/// ready components in the order of their steps. Unlike Tarjan's order,
+/// this keeps the ranks of nearby steps close, so the searches bounded by
+/// rank stay small.
+fn rank_components(graph: &StepGraph, components: &[Vec<usize>], component_of: &[usize]) -> Vec<usize> {
+    let mut indegree = vec![0usize; components.len()];
+    for (node, targets) in graph.succ.iter().enumerate() {
+        for &next in targets.iter().filter(|&&next| component_of[next] != component_of[node]) {
+            indegree[component_of[next]] += 1;
+        }
+    }
+
+    let mut queued = vec![false; components.len()];
+    let mut ready = std::collections::VecDeque::new();
+    for &c in component_of {
+        if indegree[c] == 0 && !std::mem::replace(&mut queued[c], true) {
+            ready.push_back(c);
+        }
+    }
+
+    let mut rank = vec![0; components.len()];
+    let mut next_rank = 0;
+    while let Some(c) = ready.pop_front() {
+        rank[c] = next_rank;
+        next_rank += 1;
+        for &node in &components[c] {
+            for &next in &graph.succ[node] {
+                let other = component_of[next];
+                if other == c {
+                    continue;
+                }
+                indegree[other] -= 1;
+                if indegree[other] == 0 {
+                    queued[other] = true;
+                    ready.push_back(other);
+                }
+            }
+        }
+    }
+    rank
 }
 
 fn warning(code: ProblemCode, steps: Vec<String>, triggers: Vec<TriggerRef>, message: String) -> Problem {
@@ -46,34 +113,42 @@ struct LookupUse<'a> {
 /// upstream: the two can run in either order, which is the race a flow exists
 /// to remove.
 ///
-/// Upstream sets are computed once for all relevant writers, as bit sets
-/// propagated over the strongly connected components in topological order,
-/// which costs O((steps + triggers) * writers / 64) instead of one search per
-/// pair.
+/// Most pairs are decided by a direct trigger, by rank, or by a short
+/// search. The pairs whose search grows past a budget are decided together
+/// by propagating upstream bit sets over the components, 64 writers at a
+/// time, so the worst case is O((steps + triggers) * writers / 64).
 pub(super) fn lookup_races(context: &Context, components: &[Vec<usize>], problems: &mut Vec<Problem>) {
     let uses = lookup_uses(context);
-    if uses.is_empty() {
-        return;
-    }
+    let mut upstream = vec![false; uses.len()];
+    let mut deferred = Vec::new();
+    let mut search = BoundedSearch::new(context.graph.len());
 
-    let mut bit_of: HashMap<usize, usize> = HashMap::new();
-    for used in &uses {
-        let next = bit_of.len();
-        bit_of.entry(used.writer).or_insert(next);
+    for (k, used) in uses.iter().enumerate() {
+        let (writer, reader) = (used.writer, used.reader);
+        upstream[k] = if context.rank[writer] > context.rank[reader] {
+            false
+        } else if context.component_of[writer] == context.component_of[reader] {
+            true
+        } else {
+            match search.reaches(context, writer, reader) {
+                Some(found) => found,
+                None => {
+                    deferred.push(k);
+                    false
+                }
+            }
+        };
     }
-    let upstream = UpstreamSets::new(context.graph, components, &bit_of);
+    decide_by_bit_sets(context, components, &uses, &deferred, &mut upstream);
 
-    for used in uses {
-        if upstream.contains(used.reader, bit_of[&used.writer]) {
-            continue;
-        }
+    for (used, _) in uses.iter().zip(&upstream).filter(|(_, &upstream)| !upstream) {
         let (reader, writer) = (context.id(used.reader), context.id(used.writer));
         problems.push(warning(
             ProblemCode::LookupRace,
             vec![reader.to_string(), writer.to_string()],
             Vec::new(),
             format!(
-                "Step {reader:?} looks up {:?} (field {:?}), which step {writer:?} writes, but {writer:?} is not upstream of {reader:?}: they can run in either order, and records whose {:?} is not written yet are rejected. Add a trigger from {writer:?} to {reader:?}.",
+                "Step \"{reader}\" looks up \"{}\" (field \"{}\"), which step \"{writer}\" writes, but \"{writer}\" is not upstream of \"{reader}\": they can run in either order, and records whose \"{}\" is not written yet are rejected. Add a trigger from \"{writer}\" to \"{reader}\".",
                 used.object, used.field, used.object
             ),
         ));
@@ -81,86 +156,138 @@ pub(super) fn lookup_races(context: &Context, components: &[Vec<usize>], problem
 }
 
 fn lookup_uses<'a>(context: &Context<'a>) -> Vec<LookupUse<'a>> {
-    let steps = 0..context.flow.steps.len();
+    let count = context.flow.steps.len();
 
-    let mut writers: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    for step in steps.clone().filter(|&step| context.is_first(step)) {
+    // The writers of each (connection, object) as a linked list through
+    // `next_writer`, which avoids one allocation per object.
+    let mut first_writer: HashMap<(&str, &str), usize> = HashMap::with_capacity(count);
+    let mut next_writer = vec![usize::MAX; count];
+    for step in (0..count).rev().filter(|&step| context.is_first(step)) {
         if let Some(sync) = context.sync(step) {
-            let destination = &sync.destination;
-            writers
-                .entry((destination.connection_id.as_str(), destination.object.as_str()))
-                .or_default()
-                .push(step);
+            let key = (sync.destination.connection_id.as_str(), sync.destination.object.as_str());
+            if let Some(previous) = first_writer.insert(key, step) {
+                next_writer[step] = previous;
+            }
         }
     }
 
     let mut uses = Vec::new();
-    for reader in steps.filter(|&step| context.is_first(step)) {
-        let Some(sync) = context.catalog.get(context.flow.steps[reader].sync_id.as_str()).copied() else {
+    for reader in (0..count).filter(|&step| context.is_first(step)) {
+        let Some(sync) = context.sync(reader) else {
             continue;
         };
         for lookup in &sync.lookups {
             let key = (sync.destination.connection_id.as_str(), lookup.object.as_str());
-            for &writer in writers.get(&key).into_iter().flatten() {
+            let mut writer = first_writer.get(&key).copied().unwrap_or(usize::MAX);
+            while writer != usize::MAX {
                 if writer != reader {
-                    uses.push(LookupUse {
-                        reader,
-                        writer,
-                        field: &lookup.field,
-                        object: &lookup.object,
-                    });
+                    uses.push(LookupUse { reader, writer, field: &lookup.field, object: &lookup.object });
                 }
+                writer = next_writer[writer];
             }
         }
     }
     uses
 }
 
-/// For every step, the set of tracked steps (by bit) upstream of it.
-struct UpstreamSets {
-    component_of: Vec<usize>,
-    sets: Vec<Vec<u64>>,
+/// A depth-first search for a path that gives up after visiting `BUDGET`
+/// steps, reusing one stamp array across searches.
+struct BoundedSearch {
+    stamp: Vec<u32>,
+    generation: u32,
+    stack: Vec<usize>,
 }
 
-impl UpstreamSets {
-    fn new(graph: &StepGraph, components: &[Vec<usize>], bit_of: &HashMap<usize, usize>) -> Self {
-        let words = bit_of.len().div_ceil(64);
-        let mut component_of = vec![0; graph.len()];
-        for (c, component) in components.iter().enumerate() {
-            for &node in component {
-                component_of[node] = c;
+impl BoundedSearch {
+    const BUDGET: usize = 256;
+
+    fn new(len: usize) -> Self {
+        BoundedSearch { stamp: vec![0; len], generation: 0, stack: Vec::new() }
+    }
+
+    /// Returns whether `goal` is downstream of `start`, or `None` when the
+    /// search used up its budget first.
+    fn reaches(&mut self, context: &Context, start: usize, goal: usize) -> Option<bool> {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+        let limit = context.rank[goal];
+        self.stack.clear();
+        self.stack.push(start);
+        let mut visited = 0;
+
+        while let Some(node) = self.stack.pop() {
+            for &next in &context.graph.succ[node] {
+                if next == goal {
+                    return Some(true);
+                }
+                if context.rank[next] > limit || self.stamp[next] == self.generation {
+                    continue;
+                }
+                self.stamp[next] = self.generation;
+                visited += 1;
+                if visited > Self::BUDGET {
+                    return None;
+                }
+                self.stack.push(next);
             }
         }
+        Some(false)
+    }
+}
 
+/// Decides the `deferred` uses: for each group of 64 writers, one pass over
+/// the components in topological order computes which of them are upstream
+/// of every component.
+fn decide_by_bit_sets(
+    context: &Context,
+    components: &[Vec<usize>],
+    uses: &[LookupUse],
+    deferred: &[usize],
+    upstream: &mut [bool],
+) {
+    // The bit of each deferred writer, by step; `usize::MAX` for other steps.
+    let mut bit_of = vec![usize::MAX; context.graph.len()];
+    let mut writers = 0;
+    for &k in deferred {
+        let writer = uses[k].writer;
+        if bit_of[writer] == usize::MAX {
+            bit_of[writer] = writers;
+            writers += 1;
+        }
+    }
+    let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); writers.div_ceil(64)];
+    for &k in deferred {
+        by_group[bit_of[uses[k].writer] / 64].push(k);
+    }
+
+    let mut sets = vec![0u64; components.len()];
+    for (group, members) in by_group.iter().enumerate() {
         // Tarjan lists components sinks first, so walk it backwards to see
         // every predecessor's component before its successors.
-        let mut sets = vec![Vec::new(); components.len()];
         for c in (0..components.len()).rev() {
-            let mut set = vec![0u64; words];
+            let mut set = 0u64;
             for &node in &components[c] {
-                // Steps of a component of two or more reach each other, so
-                // a tracked step is upstream of the others in its component.
-                if let Some(&bit) = bit_of.get(&node) {
-                    set[bit / 64] |= 1 << (bit % 64);
+                let bit = bit_of[node];
+                if bit != usize::MAX && bit / 64 == group {
+                    set |= 1 << (bit % 64);
                 }
-                for &pred in &graph.pred[node] {
-                    let other = component_of[pred];
+                for &pred in &context.graph.pred[node] {
+                    let other = context.component_of[pred];
                     if other != c {
-                        for (word, upstream) in set.iter_mut().zip(&sets[other]) {
-                            *word |= upstream;
-                        }
+                        set |= sets[other];
                     }
                 }
             }
             sets[c] = set;
         }
 
-        UpstreamSets { component_of, sets }
-    }
-
-    fn contains(&self, step: usize, bit: usize) -> bool {
-        let set = &self.sets[self.component_of[step]];
-        set.get(bit / 64).is_some_and(|word| word & (1 << (bit % 64)) != 0)
+        for &k in members {
+            let bit = bit_of[uses[k].writer] % 64;
+            upstream[k] = sets[context.component_of[uses[k].reader]] & (1 << bit) != 0;
+        }
     }
 }
 
@@ -180,13 +307,13 @@ pub(super) fn duplicate_syncs(context: &Context, problems: &mut Vec<Problem>) {
         if steps.len() < 2 {
             continue;
         }
-        let listed: Vec<String> = steps.iter().map(|id| format!("{id:?}")).collect();
+        let listed: Vec<String> = steps.iter().map(|id| format!("\"{id}\"")).collect();
         problems.push(warning(
             ProblemCode::DuplicateSync,
             steps.iter().map(|id| id.to_string()).collect(),
             Vec::new(),
             format!(
-                "Sync {sync_id:?} is placed in {} steps ({}), so one run syncs it {} times: keep one step, unless running it again is intended.",
+                "Sync \"{sync_id}\" is placed in {} steps ({}), so one run syncs it {} times: keep one step, unless running it again is intended.",
                 steps.len(),
                 listed.join(", "),
                 steps.len()
@@ -207,7 +334,7 @@ pub(super) fn unconnected_steps(context: &Context, problems: &mut Vec<Problem>) 
                 vec![id.to_string()],
                 Vec::new(),
                 format!(
-                    "Step {id:?} has no trigger to or from the rest of the flow, so it starts with the first steps of every run: connect it, or remove it if it belongs elsewhere."
+                    "Step \"{id}\" has no trigger to or from the rest of the flow, so it starts with the first steps of every run: connect it, or remove it if it belongs elsewhere."
                 ),
             ));
         }
@@ -232,7 +359,7 @@ pub(super) fn disabled_steps_cutting_paths(context: &Context, problems: &mut Vec
             continue;
         }
 
-        reach_avoiding(graph, disabled, &mut stamp);
+        reach_avoiding(context, disabled, &mut stamp);
         let cut: Vec<usize> = succs.iter().copied().filter(|&s| stamp[s] != disabled).collect();
         if cut.is_empty() {
             continue;
@@ -240,7 +367,7 @@ pub(super) fn disabled_steps_cutting_paths(context: &Context, problems: &mut Vec
 
         let id = context.id(disabled);
         let cut_ids: Vec<String> = cut.iter().map(|&s| context.id(s).to_string()).collect();
-        let listed: Vec<String> = cut_ids.iter().map(|id| format!("{id:?}")).collect();
+        let listed: Vec<String> = cut_ids.iter().map(|id| format!("\"{id}\"")).collect();
         let triggers = preds
             .iter()
             .map(|&p| TriggerRef { from: context.id(p).to_string(), to: id.to_string() })
@@ -253,7 +380,7 @@ pub(super) fn disabled_steps_cutting_paths(context: &Context, problems: &mut Vec
             steps,
             triggers,
             format!(
-                "Step {id:?} is disabled and is the only path to {} from the steps above it, so they start without {id:?}'s sync running: enable {id:?}, or remove it and connect the steps above it to them directly.",
+                "Step \"{id}\" is disabled and is the only path to {} from the steps above it, so they start without \"{id}\"'s sync running: enable \"{id}\", or remove it and connect the steps above it to them directly.",
                 listed.join(", ")
             ),
         ));
@@ -261,10 +388,13 @@ pub(super) fn disabled_steps_cutting_paths(context: &Context, problems: &mut Vec
 }
 
 /// Marks with `stamp[node] = blocked` every step reachable from the
-/// predecessors of `blocked` without passing through it. The search stops
-/// once every successor of `blocked` is found.
-fn reach_avoiding(graph: &StepGraph, blocked: usize, stamp: &mut [usize]) {
+/// predecessors of `blocked` without passing through it, skipping steps
+/// ranked after every successor. The search stops once every successor of
+/// `blocked` is found.
+fn reach_avoiding(context: &Context, blocked: usize, stamp: &mut [usize]) {
+    let graph = context.graph;
     let targets = &graph.succ[blocked];
+    let limit = targets.iter().map(|&s| context.rank[s]).max().unwrap_or(0);
     let mut remaining = targets.len();
     stamp[blocked] = blocked;
 
@@ -278,7 +408,7 @@ fn reach_avoiding(graph: &StepGraph, blocked: usize, stamp: &mut [usize]) {
 
     while let Some(node) = stack.pop() {
         for &next in &graph.succ[node] {
-            if stamp[next] == blocked {
+            if stamp[next] == blocked || context.rank[next] > limit {
                 continue;
             }
             stamp[next] = blocked;

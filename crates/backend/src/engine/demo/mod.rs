@@ -34,7 +34,7 @@ pub struct DemoSize {
 }
 
 impl DemoSize {
-    /// The volumes shown in the dashboard's demo.
+    /// Returns the volumes shown in the dashboard's demo.
     pub fn demo() -> Self {
         DemoSize {
             accounts: 2_500,
@@ -47,7 +47,7 @@ impl DemoSize {
         }
     }
 
-    /// Small volumes that keep tests fast.
+    /// Returns small volumes that keep tests fast.
     pub fn small() -> Self {
         DemoSize {
             accounts: 40,
@@ -104,7 +104,7 @@ pub fn create_demo(data_dir: &Path, size: DemoSize) -> Result<bool, EngineError>
     Ok(true)
 }
 
-/// Every file of the demo, the catalog last.
+/// Lists every file of the demo, the catalog last.
 fn demo_files() -> Vec<&'static str> {
     let mut files = vec![WAREHOUSE_FILE];
     files.extend(DESTINATIONS.iter().map(|destination| destination.file));

@@ -19,6 +19,9 @@ const SEED: u64 = 0xBA70_2026_0001;
 /// 2026-01-01T00:00:00Z in seconds since the Unix epoch: the start of the demo's history.
 const HISTORY_START: i64 = 1_767_225_600;
 
+/// 2026-11-30T00:00:00Z, 333 days later: the end of the demo's history.
+const HISTORY_END: i64 = HISTORY_START + 333 * 24 * 3_600;
+
 pub(super) const SCHEMA: &str = "
     CREATE TABLE accounts (
         account_id TEXT PRIMARY KEY,
@@ -203,15 +206,17 @@ const BILLING_PLANS: [(&str, i64); 4] = [
     ("enterprise", 350_000),
 ];
 const PRODUCT_PLANS: [&str; 4] = ["free", "free", "team", "business"];
-const EVENT_NAMES: [&str; 7] = [
-    "signed_in",
-    "page_viewed",
-    "page_viewed",
-    "report_created",
-    "dashboard_shared",
-    "sync_triggered",
-    "export_downloaded",
+/// Product events and the app path each one happens on.
+const EVENTS: [(&str, &str); 7] = [
+    ("signed_in", "/login"),
+    ("page_viewed", "/reports"),
+    ("page_viewed", "/dashboards"),
+    ("report_created", "/reports"),
+    ("dashboard_shared", "/dashboards"),
+    ("sync_triggered", "/syncs"),
+    ("export_downloaded", "/exports"),
 ];
+const CLIENTS: [&str; 4] = ["web", "web", "desktop", "api"];
 
 /// Fills the warehouse tables of an open, empty file in one transaction.
 pub(super) fn fill(db: &mut Db, size: DemoSize) -> rusqlite::Result<()> {
@@ -352,13 +357,20 @@ fn insert_deals(
     Ok(())
 }
 
-/// Inserts customers, each one of the accounts, and returns each customer's plan price and currency.
+/// A generated billing customer, as its payments refer to it.
+struct Customer {
+    price_cents: i64,
+    currency: &'static str,
+    created: DateTime<Utc>,
+}
+
+/// Inserts customers, the first ones for the accounts, then more with names of their own.
 fn insert_customers(
     db: &Db,
     rng: &mut Rng,
     count: u32,
     accounts: &[Account],
-) -> rusqlite::Result<Vec<(i64, &'static str)>> {
+) -> rusqlite::Result<Vec<Customer>> {
     let mut statement = db.prepare("INSERT INTO customers VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
     let mut customers = Vec::with_capacity(count as usize);
     for index in 0..count {
@@ -371,7 +383,8 @@ fn insert_customers(
             }
         };
         let currency = *rng.pick(&CURRENCIES);
-        let (plan, price) = *rng.pick(&BILLING_PLANS);
+        let (plan, price_cents) = *rng.pick(&BILLING_PLANS);
+        let created = instant(rng);
 
         statement.execute(params![
             format!("cus_{:05}", index + 1),
@@ -379,9 +392,13 @@ fn insert_customers(
             name,
             currency,
             plan,
-            timestamp(rng),
+            format_instant(created),
         ])?;
-        customers.push((price, currency));
+        customers.push(Customer {
+            price_cents,
+            currency,
+            created,
+        });
     }
     Ok(customers)
 }
@@ -390,7 +407,7 @@ fn insert_payments(
     db: &Db,
     rng: &mut Rng,
     count: u32,
-    customers: &[(i64, &str)],
+    customers: &[Customer],
 ) -> rusqlite::Result<()> {
     if customers.is_empty() {
         return Ok(());
@@ -398,7 +415,11 @@ fn insert_payments(
     let mut statement = db.prepare("INSERT INTO payments VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
     for index in 0..count {
         let customer = rng.below(customers.len() as u64) as usize;
-        let (price, currency) = customers[customer];
+        let Customer {
+            price_cents,
+            currency,
+            created,
+        } = customers[customer];
         let status = match rng.below(100) {
             0..=91 => "succeeded",
             92..=96 => "failed",
@@ -408,10 +429,10 @@ fn insert_payments(
         statement.execute(params![
             format!("pay_{:06}", index + 1),
             format!("cus_{:05}", customer + 1),
-            price,
+            price_cents,
             currency,
             status,
-            timestamp(rng),
+            format_instant(instant_after(rng, created)),
         ])?;
     }
     Ok(())
@@ -421,14 +442,17 @@ fn insert_payments(
 fn insert_users(db: &Db, rng: &mut Rng, count: u32) -> rusqlite::Result<Vec<DateTime<Utc>>> {
     let mut statement = db.prepare("INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5)")?;
     let mut sign_ups = Vec::with_capacity(count as usize);
+    let mut emails = HashSet::new();
     for index in 0..count {
         let first = rng.pick(&FIRST_NAMES).to_lowercase();
         let last = rng.pick(&LAST_NAMES).to_lowercase();
+        let host = *rng.pick(&MAIL_HOSTS);
+        let email = unique_email(&mut emails, &format!("{first}.{last}"), host);
         let signed_up = instant(rng);
 
         statement.execute(params![
             format!("usr_{:05}", index + 1),
-            format!("{first}.{last}{}@{}", index, rng.pick(&MAIL_HOSTS)),
+            email,
             rng.pick(&PRODUCT_PLANS),
             rng.pick(&COUNTRIES),
             format_instant(signed_up),
@@ -450,11 +474,11 @@ fn insert_events(
     let mut statement = db.prepare("INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for index in 0..count {
         let user = rng.below(sign_ups.len() as u64) as usize;
-        let name = *rng.pick(&EVENT_NAMES);
-        let occurred = sign_ups[user] + Duration::minutes(rng.between(1, 60 * 24 * 30));
+        let (name, path) = *rng.pick(&EVENTS);
+        let occurred = instant_after(rng, sign_ups[user]);
         let properties = serde_json::json!({
-            "path": format!("/{}/{}", name.split('_').next().unwrap_or(name), rng.below(500)),
-            "client": rng.pick(&["web", "web", "desktop", "api"]),
+            "path": format!("{path}/{}", rng.below(500)),
+            "client": rng.pick(&CLIENTS),
         });
 
         statement.execute(params![
@@ -469,10 +493,10 @@ fn insert_events(
 }
 
 /// `local@host`, or `local2@host`, `local3@host` and so on when it is taken.
-fn unique_email(taken: &mut HashSet<String>, local: &str, host: &str) -> String {
+fn unique_email(used_emails: &mut HashSet<String>, local: &str, host: &str) -> String {
     let mut email = format!("{local}@{host}");
     let mut number = 2;
-    while !taken.insert(email.clone()) {
+    while !used_emails.insert(email.clone()) {
         email = format!("{local}{number}@{host}");
         number += 1;
     }
@@ -487,7 +511,7 @@ fn contact_id(index: u32) -> String {
     format!("con_{:06}", index + 1)
 }
 
-/// A unique company name for each index: the index walks the combinations of
+/// Builds a unique company name for each index: the index walks the combinations of
 /// the three word lists in a scrambled order, and wraps with a number.
 fn company_name(index: u32) -> String {
     let combinations = (NAME_FIRST.len() * NAME_SECOND.len() * NAME_THIRD.len()) as u32;
@@ -515,9 +539,15 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
-/// A time in the demo's year of history, from 2026-01-01 to 2026-11-30 (UTC).
+/// Picks a time in the demo's history, from 2026-01-01 to 2026-11-30 (UTC).
 fn instant(rng: &mut Rng) -> DateTime<Utc> {
-    let seconds = HISTORY_START + rng.between(0, 333 * 24 * 3_600);
+    let seconds = rng.between(HISTORY_START, HISTORY_END);
+    DateTime::UNIX_EPOCH + Duration::seconds(seconds)
+}
+
+/// Picks a time from `start` to the end of the demo's history.
+fn instant_after(rng: &mut Rng, start: DateTime<Utc>) -> DateTime<Utc> {
+    let seconds = rng.between(start.timestamp(), HISTORY_END.max(start.timestamp()));
     DateTime::UNIX_EPOCH + Duration::seconds(seconds)
 }
 
