@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{EditorPage, FlowsPage, NotFoundPage, SettingsPage, SyncsPage};
+use crate::pages::{EditorPage, FlowsPage, NotFoundPage, RunHistoryPage, RunPage, SettingsPage, SyncPage, SyncsPage};
 use crate::settings::SettingsContext;
 use crate::status::{provide_status, StatusBanner, StatusIndicator};
 
@@ -33,7 +33,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=FlowsPage/>
                     <Route path=path!("/flows") view=FlowsPage/>
                     <Route path=path!("/flows/:flow_id") view=EditorPage/>
+                    <Route path=path!("/flows/:flow_id/runs") view=RunHistoryPage/>
+                    <Route path=path!("/runs/:run_id") view=RunPage/>
                     <Route path=path!("/syncs") view=SyncsPage/>
+                    <Route path=path!("/syncs/:sync_id") view=SyncPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>

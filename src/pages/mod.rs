@@ -4,13 +4,17 @@ mod common;
 mod editor;
 mod flows;
 mod not_found;
+mod runs;
 mod settings;
+mod sync;
 mod syncs;
 
 pub use editor::EditorPage;
 pub use flows::FlowsPage;
 pub use not_found::NotFoundPage;
+pub use runs::{RunButton, RunHistoryPage, RunPage};
 pub use settings::SettingsPage;
+pub use sync::SyncPage;
 pub use syncs::SyncsPage;
 
 /// Percent-encode an id for use as one path segment.

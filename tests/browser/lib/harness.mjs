@@ -160,3 +160,23 @@ export async function dragBetween(page, from, to) {
   await page.mouse.move(end.x, end.y, { steps: 8 });
   await page.mouse.up();
 }
+
+/** The id of the flow named `name`, from GET /flows. */
+export async function flowIdByName(backend, name) {
+  const { status, body } = await api(backend, "GET", "/flows");
+  if (status !== 200) throw new Error(`GET /flows answered ${status}`);
+  const flow = body.find((item) => item.name === name);
+  if (!flow) throw new Error(`no flow named "${name}"; the backend has: ${body.map((item) => item.name).join(", ")}`);
+  return flow.id;
+}
+
+/** Wait until run `runId` is no longer queued or running; returns the run. */
+export async function waitForRunEnd(backend, runId, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { body } = await api(backend, "GET", `/runs/${runId}`);
+    if (body && !["queued", "running"].includes(body.status)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
+}
