@@ -161,7 +161,7 @@ fn RunHeader(summary: RunSummary, flow_name: Signal<Option<String>>) -> impl Int
                 <dt>"Started"</dt><dd><Time at=summary.started_at/></dd>
                 <dt>"Finished"</dt><dd><Time at=summary.finished_at/></dd>
                 <dt>"Duration"</dt><dd data-testid="run-duration">{duration}</dd>
-                <dt>"Steps"</dt><dd>{summary.step_count}" steps, "{summary.steps_failed}" failed"</dd>
+                <dt>"Steps"</dt><dd>{format!("{} step{}, {} failed", summary.step_count, if summary.step_count == 1 { "" } else { "s" }, summary.steps_failed)}</dd>
                 <dt>"Records"</dt><dd>{count(records.processed)}" processed · "{count(records.inserted)}" inserted · "{count(records.updated)}" updated · "{count(records.deleted)}" deleted · "{count(records.failed)}" failed"</dd>
                 {retry_of}
             </dl>

@@ -11,6 +11,7 @@ import {
   flowIdByName,
   launchBrowser,
   screenshot,
+  seedRuns,
   signedInContext,
   startBackend,
   waitForRunEnd,
@@ -270,6 +271,73 @@ test("backend restart mid-run ends interrupted", async () => {
   } finally {
     await own.cleanup();
     // The restarted backend was given the data dir, so its cleanup keeps it.
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("leaving the run page closes the stream", async () => {
+  const flowId = await flowIdByName(backend, ORDERED);
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  const runId = await runFromEditor(page, backend, flowId);
+  await page.locator('[data-testid="run-link"][data-link="live"]').waitFor();
+
+  const streamEnded = page.waitForEvent("requestfailed", { predicate: (request) => request.url().includes("/events"), timeout: 5_000 });
+  await page.getByRole("link", { name: "Run history" }).click();
+  await page.getByTestId("history-page").waitFor();
+  const request = await streamEnded;
+  assert.match(request.url(), new RegExp(`/runs/${runId}/events`));
+  await waitForRunEnd(backend, runId);
+  await context.close();
+});
+
+test("history of 100,000 runs renders only visible rows", async (t) => {
+  let own = await startBackend({ demo: true });
+  const dataDir = own.dataDir;
+  try {
+    const flowId = await flowIdByName(own, ORDERED);
+    await own.stop();
+    seedRuns(dataDir, flowId, 100_000);
+    own = await startBackend({ dataDir, port: own.port });
+
+    const context = await signedInContext(browser);
+    const page = await context.newPage();
+    const opened = Date.now();
+    await page.goto(`${own.url}/flows/${flowId}/runs`);
+    await page.locator(".history-row[data-run-id]").first().waitFor();
+    const firstRowMs = Date.now() - opened;
+    const firstPageMs = Number(await page.getByTestId("first-page-ms").getAttribute("data-ms"));
+
+    // Scroll to the end of what is loaded, again and again, timing each frame.
+    const scroll = page.getByTestId("history-scroll");
+    const frames = await scroll.evaluate(async (list) => {
+      const gaps = [];
+      let last = performance.now();
+      for (let i = 0; i < 120; i += 1) {
+        list.scrollTop += 400;
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const now = performance.now();
+        gaps.push(now - last);
+        last = now;
+      }
+      return gaps;
+    });
+    await page.waitForFunction(() => document.querySelectorAll(".history-row[data-run-id]").length > 0);
+    const rendered = await page.locator(".history-row[data-run-id]").count();
+    const footer = await page.getByTestId("history-footer").textContent();
+    const loaded = Number(footer.match(/([\d,]+) runs loaded/)[1].replaceAll(",", ""));
+    assert.ok(loaded >= 300, `scrolling loaded further pages, footer: ${footer}`);
+    assert.ok(rendered < 60, `only visible rows are in the DOM, found ${rendered}`);
+
+    const sorted = [...frames].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    const worst = sorted.at(-1);
+    t.diagnostic(`first page ${firstPageMs} ms (request and decode), first row ${firstRowMs} ms after navigation`);
+    t.diagnostic(`scroll frames: median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms, ${loaded} runs loaded, ${rendered} rows in the DOM`);
+    await screenshot(page, "run-history-100k");
+    await context.close();
+  } finally {
+    await own.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
