@@ -17,8 +17,11 @@ use crate::settings::use_settings;
 pub fn SyncPage() -> impl IntoView {
     let params = use_params_map();
     let sync_id = Memo::new(move |_| params.read().get("sync_id").unwrap_or_default());
-    let sync = api_resource::<Sync>(move || format!("/syncs/{}", flow_path_segment(&sync_id.get())));
-    let runs = api_resource::<Page<RunSummary>>(move || format!("/syncs/{}/runs?limit=50", flow_path_segment(&sync_id.get())));
+    let sync =
+        api_resource::<Sync>(move || format!("/syncs/{}", flow_path_segment(&sync_id.get())));
+    let runs = api_resource::<Page<RunSummary>>(move || {
+        format!("/syncs/{}/runs?limit=50", flow_path_segment(&sync_id.get()))
+    });
 
     view! {
         <section class="page sync-page" data-testid="sync-page">
@@ -44,7 +47,11 @@ fn SyncDetails(sync: Sync) -> impl IntoView {
     let lookups = if sync.lookups.is_empty() {
         "none".to_string()
     } else {
-        sync.lookups.iter().map(|lookup| format!("{} → {}", lookup.field, lookup.object)).collect::<Vec<_>>().join(", ")
+        sync.lookups
+            .iter()
+            .map(|lookup| format!("{} → {}", lookup.field, lookup.object))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let last_run = sync.last_run.clone().map(|last| {
         view! {
@@ -132,7 +139,10 @@ fn SyncRuns(page: Page<RunSummary>) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <p class="empty" data-testid="sync-runs-empty">"This sync has not run yet."</p> }.into_any();
     }
-    let more = page.next_cursor.is_some().then(|| view! { <p class="muted">"Showing the newest 50 runs."</p> });
+    let more = page
+        .next_cursor
+        .is_some()
+        .then(|| view! { <p class="muted">"Showing the newest 50 runs."</p> });
     let rows = page
         .items
         .into_iter()

@@ -48,15 +48,24 @@ pub fn RunActions(live: LiveRun) -> impl IntoView {
     let state = Memo::new(move |_| {
         live.run.with(|run| {
             run.as_ref().map(|run| {
-                let retryable = run.step_runs.iter().any(|step_run| step_run.status != StepRunStatus::Succeeded);
-                (run.summary.id.clone(), run.summary.status.is_active(), retryable)
+                let retryable = run
+                    .step_runs
+                    .iter()
+                    .any(|step_run| step_run.status != StepRunStatus::Succeeded);
+                (
+                    run.summary.id.clone(),
+                    run.summary.status.is_active(),
+                    retryable,
+                )
             })
         })
     });
     let blocker = Memo::new(move |_| editor_blocker());
 
     let perform = move |action: Action| {
-        let Some((run_id, _, _)) = state.get_untracked() else { return };
+        let Some((run_id, _, _)) = state.get_untracked() else {
+            return;
+        };
         let settings = settings.get_untracked();
         let navigate = navigate.clone();
         busy.set(true);
@@ -64,10 +73,21 @@ pub fn RunActions(live: LiveRun) -> impl IntoView {
         spawn_local(async move {
             let segment = js_sys::encode_uri_component(&run_id);
             let result = match action {
-                Action::Cancel => api::post_empty::<RunSummary>(&settings, &format!("/runs/{segment}/cancel")).await,
+                Action::Cancel => {
+                    api::post_empty::<RunSummary>(&settings, &format!("/runs/{segment}/cancel"))
+                        .await
+                }
                 Action::Retry(scope) => {
                     let path = format!("/runs/{segment}/retry");
-                    api::send_json::<_, RunSummary>(&settings, Method::Post, &path, &RetryRequest { scope }, None).await.map(|response| response.value)
+                    api::send_json::<_, RunSummary>(
+                        &settings,
+                        Method::Post,
+                        &path,
+                        &RetryRequest { scope },
+                        None,
+                    )
+                    .await
+                    .map(|response| response.value)
                 }
             };
             busy.try_set(false);
@@ -80,7 +100,10 @@ pub fn RunActions(live: LiveRun) -> impl IntoView {
                     }
                 }
                 Err(failure) => {
-                    error.try_set(Some(format!("{} failed: {failure}", action.confirm_label())));
+                    error.try_set(Some(format!(
+                        "{} failed: {failure}",
+                        action.confirm_label()
+                    )));
                 }
             }
         });

@@ -12,7 +12,9 @@ use super::steps::StepTable;
 use super::timeline::Timeline;
 use super::{run_href, sync_href};
 use crate::api::{self, ApiError};
-use crate::format::{count, duration_ms, elapsed_ms, local_time, run_status_label, trigger_reason_label, utc_time};
+use crate::format::{
+    count, duration_ms, elapsed_ms, local_time, run_status_label, trigger_reason_label, utc_time,
+};
 use crate::pages::common::{ErrorPanel, Loading};
 use crate::pages::flow_path_segment;
 use crate::settings::use_settings;
@@ -49,7 +51,7 @@ fn RunView(run_id: String) -> impl IntoView {
     }
 }
 
-/// Which view of the step runs is shown.
+/// View of the step runs: the graph or the timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StepView {
     Graph,
@@ -58,8 +60,17 @@ enum StepView {
 
 #[component]
 fn RunBody(live: LiveRun) -> impl IntoView {
-    let summary = Memo::new(move |_| live.run.with(|run| run.as_ref().map(|run| run.summary.clone())));
-    let flow_key = Memo::new(move |_| summary.with(|summary| summary.as_ref().and_then(|s| Some((s.flow_id.clone()?, s.flow_version?)))));
+    let summary = Memo::new(move |_| {
+        live.run
+            .with(|run| run.as_ref().map(|run| run.summary.clone()))
+    });
+    let flow_key = Memo::new(move |_| {
+        summary.with(|summary| {
+            summary
+                .as_ref()
+                .and_then(|s| Some((s.flow_id.clone()?, s.flow_version?)))
+        })
+    });
     let settings = use_settings().settings;
     let flow = LocalResource::new(move || {
         let key = flow_key.get();
@@ -68,14 +79,21 @@ fn RunBody(live: LiveRun) -> impl IntoView {
             match key {
                 Some((id, version)) => {
                     let path = format!("/flows/{}/versions/{version}", flow_path_segment(&id));
-                    api::get_json::<FlowVersion>(&settings, &path).await.map(|saved| Some(saved.flow))
+                    api::get_json::<FlowVersion>(&settings, &path)
+                        .await
+                        .map(|saved| Some(saved.flow))
                 }
                 None => Ok::<_, ApiError>(None),
             }
         }
     });
     let shown = RwSignal::new(StepView::Graph);
-    let flow_name = Signal::derive(move || flow.get().and_then(Result::ok).flatten().map(|flow| flow.name));
+    let flow_name = Signal::derive(move || {
+        flow.get()
+            .and_then(Result::ok)
+            .flatten()
+            .map(|flow| flow.name)
+    });
 
     view! {
         {move || summary.get().map(|summary| view! { <RunHeader summary flow_name/> })}
@@ -120,14 +138,21 @@ fn single_step_flow(run: &Option<Run>) -> Flow {
             timeout_secs: None,
         })
         .collect();
-    Flow { name: "Sync run alone".to_string(), steps, ..Flow::default() }
+    Flow {
+        name: "Sync run alone".to_string(),
+        steps,
+        ..Flow::default()
+    }
 }
 
-/// A time in the user's zone, with UTC on hover.
+/// Shows a time in the user's zone, with UTC on hover.
 #[component]
 pub fn Time(at: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
     match at {
-        Some(at) => view! { <time datetime=at.to_rfc3339() title=utc_time(at)>{local_time(at)}</time> }.into_any(),
+        Some(at) => {
+            view! { <time datetime=at.to_rfc3339() title=utc_time(at)>{local_time(at)}</time> }
+                .into_any()
+        }
         None => view! { <span class="muted">"—"</span> }.into_any(),
     }
 }
@@ -139,15 +164,22 @@ fn RunHeader(summary: RunSummary, flow_name: Signal<Option<String>>) -> impl Int
         (Some(flow_id), _) => {
             let href = format!("/flows/{}", flow_path_segment(flow_id));
             let history = format!("/flows/{}/runs", flow_path_segment(flow_id));
-            let version = summary.flow_version.map(|v| format!(" · version {v}")).unwrap_or_default();
+            let version = summary
+                .flow_version
+                .map(|v| format!(" · version {v}"))
+                .unwrap_or_default();
             let id = flow_id.clone();
             let name = move || flow_name.get().unwrap_or_else(|| id.clone());
             view! { "Flow "<a href=href data-testid="run-flow-link">{name}</a>{version}" · "<a href=history>"Run history"</a> }.into_any()
         }
-        (None, Some(sync_id)) => view! { <a href=sync_href(sync_id)>"Sync "{sync_id.clone()}" run alone"</a> }.into_any(),
+        (None, Some(sync_id)) => {
+            view! { <a href=sync_href(sync_id)>"Sync "{sync_id.clone()}" run alone"</a> }.into_any()
+        }
         (None, None) => view! { <span>"Unknown subject"</span> }.into_any(),
     };
-    let duration = elapsed_ms(summary.started_at, summary.finished_at).map(duration_ms).unwrap_or_else(|| "not started".to_string());
+    let duration = elapsed_ms(summary.started_at, summary.finished_at)
+        .map(duration_ms)
+        .unwrap_or_else(|| "not started".to_string());
     let retry_of = summary.retry_of.clone().map(|id| view! { <dt>"Retry of"</dt><dd><a href=run_href(&id) data-testid="retry-of">{id.clone()}</a></dd> });
     let records = summary.records;
 
@@ -169,7 +201,7 @@ fn RunHeader(summary: RunSummary, flow_name: Signal<Option<String>>) -> impl Int
     }
 }
 
-/// Whether changes arrive live, and why not.
+/// Shows whether changes arrive live, and why not.
 #[component]
 fn RunLink(live: LiveRun) -> impl IntoView {
     let text = move || match live.link.get() {

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use baton_flow::geometry::{bounds, in_handle, out_handle, step_rect, trigger_path, STEP_HEIGHT, STEP_WIDTH};
+use baton_flow::geometry::{
+    bounds, in_handle, out_handle, step_rect, trigger_path, STEP_HEIGHT, STEP_WIDTH,
+};
 use baton_flow::{Flow, StepRun, TriggerCondition};
 use leptos::prelude::*;
 
@@ -18,12 +20,23 @@ pub fn RunGraph(flow: Flow, live: LiveRun) -> impl IntoView {
     let Some(area) = bounds(&flow) else {
         return view! { <p class="empty">"This run has no steps to draw."</p> }.into_any();
     };
-    let view_box = format!("{} {} {} {}", area.x - PADDING, area.y - PADDING, area.width + 2.0 * PADDING, area.height + 2.0 * PADDING);
+    let view_box = format!(
+        "{} {} {} {}",
+        area.x - PADDING,
+        area.y - PADDING,
+        area.width + 2.0 * PADDING,
+        area.height + 2.0 * PADDING
+    );
     let height = (area.height + 2.0 * PADDING).min(520.0);
     let step_runs = Memo::new(move |_| {
         live.run.with(|run| {
             run.as_ref()
-                .map(|run| run.step_runs.iter().map(|step_run| (step_run.step_id.clone(), step_run.clone())).collect::<HashMap<_, _>>())
+                .map(|run| {
+                    run.step_runs
+                        .iter()
+                        .map(|step_run| (step_run.step_id.clone(), step_run.clone()))
+                        .collect::<HashMap<_, _>>()
+                })
                 .unwrap_or_default()
         })
     });
@@ -83,8 +96,16 @@ pub fn RunGraph(flow: Flow, live: LiveRun) -> impl IntoView {
 
 fn status_line(step_run: Option<&StepRun>, sync_id: &str) -> String {
     match step_run {
-        Some(run) if run.attempt > 1 => format!("{} · attempt {}", step_run_status_label(run.status), run.attempt),
-        Some(run) => format!("{} · {}", step_run_status_label(run.status), truncate(sync_id, 18)),
+        Some(run) if run.attempt > 1 => format!(
+            "{} · attempt {}",
+            step_run_status_label(run.status),
+            run.attempt
+        ),
+        Some(run) => format!(
+            "{} · {}",
+            step_run_status_label(run.status),
+            truncate(sync_id, 18)
+        ),
         None => format!("not in this run · {}", truncate(sync_id, 14)),
     }
 }
@@ -92,7 +113,11 @@ fn status_line(step_run: Option<&StepRun>, sync_id: &str) -> String {
 fn counts_line(step_run: Option<&StepRun>) -> String {
     match step_run {
         Some(run) if run.records.processed > 0 || run.records.failed > 0 => {
-            format!("{} processed · {} failed", count(run.records.processed), count(run.records.failed))
+            format!(
+                "{} processed · {} failed",
+                count(run.records.processed),
+                count(run.records.failed)
+            )
         }
         Some(_) | None => String::new(),
     }

@@ -1,6 +1,6 @@
-//! A flow's run history: filters by status and time range kept in the query
-//! string, a list that loads page after page as it scrolls and renders only
-//! the rows in view, and a chart of run durations where failures stand out.
+//! A flow's run history, with filters by status and time range kept in the
+//! query string. The list loads page after page as it scrolls and renders
+//! only the rows in view. A chart of run durations shows failures in red.
 
 use baton_flow::{Flow, Page, RunStatus, RunSummary};
 use leptos::prelude::*;
@@ -10,7 +10,10 @@ use wasm_bindgen::JsCast;
 
 use super::run_href;
 use crate::api::{self, ApiError};
-use crate::format::{count, duration_ms, elapsed_ms, local_input_to_utc, local_time, run_status_label, trigger_reason_label, utc_time, utc_to_local_input};
+use crate::format::{
+    count, duration_ms, elapsed_ms, local_input_to_utc, local_time, run_status_label,
+    trigger_reason_label, utc_time, utc_to_local_input,
+};
 use crate::pages::common::{api_resource, ErrorPanel};
 use crate::pages::flow_path_segment;
 use crate::settings::use_settings;
@@ -26,8 +29,14 @@ const PAGE_SIZE: u32 = 100;
 /// The chart shows at most this many of the newest loaded runs.
 const CHART_RUNS: usize = 200;
 
-const STATUSES: [RunStatus; 6] =
-    [RunStatus::Queued, RunStatus::Running, RunStatus::Succeeded, RunStatus::Failed, RunStatus::Cancelled, RunStatus::Interrupted];
+const STATUSES: [RunStatus; 6] = [
+    RunStatus::Queued,
+    RunStatus::Running,
+    RunStatus::Succeeded,
+    RunStatus::Failed,
+    RunStatus::Cancelled,
+    RunStatus::Interrupted,
+];
 
 /// The filters of the query string.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -42,7 +51,11 @@ impl Filters {
     fn query(&self) -> String {
         let mut parts = Vec::new();
         if !self.statuses.is_empty() {
-            let list: Vec<&str> = self.statuses.iter().map(|status| run_status_label(*status)).collect();
+            let list: Vec<&str> = self
+                .statuses
+                .iter()
+                .map(|status| run_status_label(*status))
+                .collect();
             parts.push(format!("status={}", list.join(",")));
         }
         if let Some(since) = &self.since {
@@ -64,7 +77,7 @@ struct Rows {
     error: RwSignal<Option<ApiError>>,
     /// Milliseconds the first page took, shown for the benchmark.
     first_page_ms: RwSignal<Option<f64>>,
-    /// Bumped when the filters change, so an answer for old filters is dropped.
+    /// Bumped when the filters change, so a response for old filters is dropped.
     generation: StoredValue<u64>,
 }
 
@@ -77,11 +90,25 @@ pub fn RunHistoryPage() -> impl IntoView {
         let query = query.read();
         let statuses = query
             .get("status")
-            .map(|list| list.split(',').filter_map(|name| STATUSES.iter().copied().find(|status| run_status_label(*status) == name)).collect())
+            .map(|list| {
+                list.split(',')
+                    .filter_map(|name| {
+                        STATUSES
+                            .iter()
+                            .copied()
+                            .find(|status| run_status_label(*status) == name)
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
-        Filters { statuses, since: query.get("since").filter(|v| !v.is_empty()), until: query.get("until").filter(|v| !v.is_empty()) }
+        Filters {
+            statuses,
+            since: query.get("since").filter(|v| !v.is_empty()),
+            until: query.get("until").filter(|v| !v.is_empty()),
+        }
     });
-    let flow = api_resource::<Flow>(move || format!("/flows/{}", flow_path_segment(&flow_id.get())));
+    let flow =
+        api_resource::<Flow>(move || format!("/flows/{}", flow_path_segment(&flow_id.get())));
     let rows = Rows {
         items: RwSignal::new(Vec::new()),
         next_cursor: RwSignal::new(None),
@@ -96,7 +123,11 @@ pub fn RunHistoryPage() -> impl IntoView {
         if rows.loading.get_untracked() && !first {
             return;
         }
-        let cursor = if first { None } else { rows.next_cursor.get_untracked() };
+        let cursor = if first {
+            None
+        } else {
+            rows.next_cursor.get_untracked()
+        };
         if !first && cursor.is_none() {
             return;
         }
@@ -107,14 +138,20 @@ pub fn RunHistoryPage() -> impl IntoView {
             rows.error.set(None);
         }
         let generation = rows.generation.get_value();
-        let mut path = format!("/flows/{}/runs?limit={PAGE_SIZE}", flow_path_segment(&flow_id.get_untracked()));
+        let mut path = format!(
+            "/flows/{}/runs?limit={PAGE_SIZE}",
+            flow_path_segment(&flow_id.get_untracked())
+        );
         let filter_query = filters.get_untracked().query();
         if !filter_query.is_empty() {
             path.push('&');
             path.push_str(&filter_query);
         }
         if let Some(cursor) = cursor {
-            path.push_str(&format!("&cursor={}", js_sys::encode_uri_component(&cursor)));
+            path.push_str(&format!(
+                "&cursor={}",
+                js_sys::encode_uri_component(&cursor)
+            ));
         }
         let settings = settings.get_untracked();
         rows.loading.set(true);
@@ -177,8 +214,15 @@ fn FilterBar(flow_id: Memo<String>, filters: Memo<Filters>) -> impl IntoView {
     let navigate = use_navigate();
     let go = move |next: Filters| {
         let query = next.query();
-        let base = format!("/flows/{}/runs", flow_path_segment(&flow_id.get_untracked()));
-        let href = if query.is_empty() { base } else { format!("{base}?{query}") };
+        let base = format!(
+            "/flows/{}/runs",
+            flow_path_segment(&flow_id.get_untracked())
+        );
+        let href = if query.is_empty() {
+            base
+        } else {
+            format!("{base}?{query}")
+        };
         navigate(&href, Default::default());
     };
     let toggles = STATUSES
@@ -248,7 +292,11 @@ fn RunList(rows: Rows, on_near_end: Callback<()>) -> impl IntoView {
     Effect::new(move |_| {
         let (_, end) = window.get();
         let len = total();
-        if len > 0 && end + OVERSCAN >= len && rows.next_cursor.with(Option::is_some) && !rows.loading.get() {
+        if len > 0
+            && end + OVERSCAN >= len
+            && rows.next_cursor.with(Option::is_some)
+            && !rows.loading.get()
+        {
             on_near_end.run(());
         }
     });
@@ -289,7 +337,9 @@ fn RunList(rows: Rows, on_near_end: Callback<()>) -> impl IntoView {
 fn HistoryRow(run: RunSummary, top: f64) -> impl IntoView {
     let status = run_status_label(run.status);
     let started = run.started_at.unwrap_or(run.created_at);
-    let duration = elapsed_ms(run.started_at, run.finished_at).map(duration_ms).unwrap_or_default();
+    let duration = elapsed_ms(run.started_at, run.finished_at)
+        .map(duration_ms)
+        .unwrap_or_default();
     view! {
         <div class="history-row" role="row" data-run-id=run.id.clone() data-status=status style=format!("top: {top}px")>
             <span role="cell"><a href=run_href(&run.id)><code>{run.id.clone()}</code></a></span>
@@ -311,13 +361,21 @@ fn DurationChart(rows: RwSignal<Vec<RunSummary>>) -> impl IntoView {
     const HEIGHT: f64 = 120.0;
     const MAX_SLOT: f64 = 16.0;
     move || {
-        let points: Vec<(String, RunStatus, u64, chrono::DateTime<chrono::Utc>)> = rows.with(|items| {
-            items
-                .iter()
-                .take(CHART_RUNS)
-                .filter_map(|run| Some((run.id.clone(), run.status, elapsed_ms(run.started_at, run.finished_at)?, run.created_at)))
-                .collect()
-        });
+        let points: Vec<(String, RunStatus, u64, chrono::DateTime<chrono::Utc>)> =
+            rows.with(|items| {
+                items
+                    .iter()
+                    .take(CHART_RUNS)
+                    .filter_map(|run| {
+                        Some((
+                            run.id.clone(),
+                            run.status,
+                            elapsed_ms(run.started_at, run.finished_at)?,
+                            run.created_at,
+                        ))
+                    })
+                    .collect()
+            });
         if points.is_empty() {
             return None;
         }

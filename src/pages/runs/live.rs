@@ -20,7 +20,7 @@ use crate::settings::Settings;
 /// Interval of `GET /runs/{id}` while the event stream is down.
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
-/// How the page receives the run's changes.
+/// State of the connection that brings the run's changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Link {
     Loading,
@@ -66,7 +66,7 @@ pub struct LiveRun {
     pub run: RwSignal<Option<Run>>,
     pub load_error: RwSignal<Option<ApiError>>,
     pub link: RwSignal<Link>,
-    /// Why the page polls, such as the last failed request.
+    /// The reason the page polls, such as the last failed request.
     pub link_note: RwSignal<Option<String>>,
     run_id: StoredValue<String>,
     settings: StoredValue<Settings>,
@@ -104,11 +104,14 @@ impl LiveRun {
     }
 
     fn path(self) -> Option<String> {
-        self.run_id.try_with_value(|id| format!("/runs/{}", js_sys::encode_uri_component(id)))
+        self.run_id
+            .try_with_value(|id| format!("/runs/{}", js_sys::encode_uri_component(id)))
     }
 
     fn load_first(self) {
-        let (Some(path), Some(settings)) = (self.path(), self.settings.try_get_value()) else { return };
+        let (Some(path), Some(settings)) = (self.path(), self.settings.try_get_value()) else {
+            return;
+        };
         spawn_local(async move {
             match api::get_json::<Run>(&settings, &path).await {
                 Ok(run) => {
@@ -132,7 +135,9 @@ impl LiveRun {
     /// One `GET /runs/{id}`. While polling, an active run reopens the
     /// stream when none is open, and a finished run ends the polling.
     fn fetch(self, polling: bool) {
-        let (Some(path), Some(settings)) = (self.path(), self.settings.try_get_value()) else { return };
+        let (Some(path), Some(settings)) = (self.path(), self.settings.try_get_value()) else {
+            return;
+        };
         spawn_local(async move {
             let result = api::get_json::<Run>(&settings, &path).await;
             if self.run.is_disposed() {
@@ -151,7 +156,9 @@ impl LiveRun {
                         self.link_note.set(None);
                     }
                 }
-                Err(error) => self.link_note.set(Some(format!("Could not refresh the run: {error} Baton tries again every 2 s."))),
+                Err(error) => self.link_note.set(Some(format!(
+                    "Could not refresh the run: {error} Baton tries again every 2 s."
+                ))),
             }
         });
     }
@@ -164,7 +171,11 @@ impl LiveRun {
     }
 
     fn open_stream(self) {
-        let (Some(run_id), Some(settings)) = (self.run_id.try_get_value(), self.settings.try_get_value()) else { return };
+        let (Some(run_id), Some(settings)) =
+            (self.run_id.try_get_value(), self.settings.try_get_value())
+        else {
+            return;
+        };
         self.close_stream();
         let url = api::event_stream_url(&settings, &run_id);
         let source = match web_sys::EventSource::new(&url) {
@@ -183,7 +194,10 @@ impl LiveRun {
         }
         listeners.push(listen(&source, "open", move |_| self.on_open()));
         listeners.push(listen(&source, "error", move |_| self.on_error()));
-        self.stream.set_value(Some(Stream { source, _listeners: listeners }));
+        self.stream.set_value(Some(Stream {
+            source,
+            _listeners: listeners,
+        }));
         self.link.set(Link::Connecting);
     }
 
@@ -203,7 +217,9 @@ impl LiveRun {
     }
 
     fn on_error(self) {
-        let state = self.stream.try_with_value(|stream| stream.as_ref().map(|stream| stream.source.ready_state()));
+        let state = self
+            .stream
+            .try_with_value(|stream| stream.as_ref().map(|stream| stream.source.ready_state()));
         let Some(Some(state)) = state else { return };
         if state == web_sys::EventSource::CLOSED {
             // The browser gave up (an error status): poll, and open a new stream from there.
@@ -216,16 +232,25 @@ impl LiveRun {
     }
 
     fn receive(self, event: web_sys::Event) {
-        let Some(data) = event.dyn_ref::<web_sys::MessageEvent>().and_then(|message| message.data().as_string()) else { return };
+        let Some(data) = event
+            .dyn_ref::<web_sys::MessageEvent>()
+            .and_then(|message| message.data().as_string())
+        else {
+            return;
+        };
         let event = match serde_json::from_str::<RunEvent>(&data) {
             Ok(event) => event,
             Err(error) => {
-                self.link_note.try_set(Some(format!("Ignored a run event Baton cannot read ({error}); polling the run instead.")));
+                self.link_note.try_set(Some(format!(
+                    "Ignored a run event Baton cannot read ({error}); polling the run instead."
+                )));
                 self.start_polling();
                 return;
             }
         };
-        let Some(last) = self.last_seq.try_get_value() else { return };
+        let Some(last) = self.last_seq.try_get_value() else {
+            return;
+        };
         if event.seq() <= last {
             return;
         }
@@ -252,7 +277,10 @@ impl LiveRun {
         match set_interval_with_handle(move || self.fetch(true), POLL_INTERVAL) {
             Ok(handle) => self.poller.set_value(Some(handle)),
             Err(_) => {
-                self.link_note.set(Some("The browser refused a polling timer; reload the page to see new changes.".to_string()));
+                self.link_note.set(Some(
+                    "The browser refused a polling timer; reload the page to see new changes."
+                        .to_string(),
+                ));
             }
         }
     }
@@ -264,9 +292,14 @@ impl LiveRun {
     }
 }
 
-fn listen(source: &web_sys::EventSource, name: &str, mut handler: impl FnMut(web_sys::Event) + 'static) -> Closure<dyn FnMut(web_sys::Event)> {
-    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| handler(event));
-    // Adding a listener to a live EventSource cannot fail for a valid event name.
+fn listen(
+    source: &web_sys::EventSource,
+    name: &str,
+    mut handler: impl FnMut(web_sys::Event) + 'static,
+) -> Closure<dyn FnMut(web_sys::Event)> {
+    let closure =
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| handler(event));
+    // addEventListener throws only for a listener that is not an object, and a Closure is a function.
     let _ = source.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
     closure
 }
@@ -275,7 +308,11 @@ fn listen(source: &web_sys::EventSource, name: &str, mut handler: impl FnMut(web
 pub fn apply(run: &mut Run, event: RunEvent) {
     match event {
         RunEvent::Run { run: summary, .. } => run.summary = summary,
-        RunEvent::Step { step_run, .. } => match run.step_runs.iter_mut().find(|current| current.step_id == step_run.step_id) {
+        RunEvent::Step { step_run, .. } => match run
+            .step_runs
+            .iter_mut()
+            .find(|current| current.step_id == step_run.step_id)
+        {
             Some(current) => *current = step_run,
             None => run.step_runs.push(step_run),
         },

@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::status::{use_status, BackendStatus, Identity};
 
-/// Why the current token cannot start, cancel or retry runs, or `None`
+/// Returns why the current token cannot start, cancel or retry runs, or `None`
 /// when it has the editor role.
 pub fn editor_blocker() -> Option<String> {
     match use_status().status.get() {
@@ -39,12 +39,20 @@ pub fn run_href(run_id: &str) -> String {
     format!("/runs/{}", super::flow_path_segment(run_id))
 }
 
-/// The run id in the details of a 409 `run_active` answer.
+/// Returns the run id in the details of a 409 `run_active` response.
 pub fn active_run_id(error: &ApiError) -> Option<String> {
     match error {
-        ApiError::Status { status: 409, body: ErrorBody { details: Some(details), .. } } => {
-            details.get("run_id").and_then(|id| id.as_str()).map(str::to_string)
-        }
+        ApiError::Status {
+            status: 409,
+            body:
+                ErrorBody {
+                    details: Some(details),
+                    ..
+                },
+        } => details
+            .get("run_id")
+            .and_then(|id| id.as_str())
+            .map(str::to_string),
         _ => None,
     }
 }

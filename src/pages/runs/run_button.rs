@@ -14,7 +14,11 @@ use crate::settings::use_settings;
 /// `flow_id` is the saved flow's id (`None` before the first save), `dirty`
 /// whether the editor differs from it, `errors` the number of rule errors.
 #[component]
-pub fn RunButton(flow_id: Signal<Option<String>>, dirty: Signal<bool>, errors: Signal<usize>) -> impl IntoView {
+pub fn RunButton(
+    flow_id: Signal<Option<String>>,
+    dirty: Signal<bool>,
+    errors: Signal<usize>,
+) -> impl IntoView {
     let settings = use_settings().settings;
     let navigate = use_navigate();
     let busy = RwSignal::new(false);
@@ -38,14 +42,20 @@ pub fn RunButton(flow_id: Signal<Option<String>>, dirty: Signal<bool>, errors: S
     });
 
     let start = move |_| {
-        let Some(id) = flow_id.get_untracked() else { return };
+        let Some(id) = flow_id.get_untracked() else {
+            return;
+        };
         let settings = settings.get_untracked();
         let navigate = navigate.clone();
         busy.set(true);
         failure.set(None);
         active_run.set(None);
         spawn_local(async move {
-            let result = api::post_empty::<RunSummary>(&settings, &format!("/flows/{}/runs", flow_path_segment(&id))).await;
+            let result = api::post_empty::<RunSummary>(
+                &settings,
+                &format!("/flows/{}/runs", flow_path_segment(&id)),
+            )
+            .await;
             busy.try_set(false);
             match result {
                 Ok(run) => navigate(&run_href(&run.id), Default::default()),
@@ -60,7 +70,9 @@ pub fn RunButton(flow_id: Signal<Option<String>>, dirty: Signal<bool>, errors: S
             }
         });
     };
-    let history = move || flow_id.get().map(|id| view! { <a class="button" href=format!("/flows/{}/runs", flow_path_segment(&id)) data-testid="runs-link">"Runs"</a> });
+    let history = move || {
+        flow_id.get().map(|id| view! { <a class="button" href=format!("/flows/{}/runs", flow_path_segment(&id)) data-testid="runs-link">"Runs"</a> })
+    };
 
     view! {
         <div class="toolbar-group run-button">

@@ -11,7 +11,16 @@ use crate::format::{count, duration_ms, elapsed_ms, step_run_status_label};
 #[component]
 pub fn StepTable(live: LiveRun) -> impl IntoView {
     let step_ids = Memo::new(move |_| {
-        live.run.with(|run| run.as_ref().map(|run| run.step_runs.iter().map(|step_run| step_run.step_id.clone()).collect::<Vec<_>>()).unwrap_or_default())
+        live.run.with(|run| {
+            run.as_ref()
+                .map(|run| {
+                    run.step_runs
+                        .iter()
+                        .map(|step_run| step_run.step_id.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     });
 
     view! {
@@ -39,11 +48,30 @@ pub fn StepTable(live: LiveRun) -> impl IntoView {
 fn StepRows(live: LiveRun, step_id: String) -> impl IntoView {
     let key = step_id.clone();
     let step_run = Memo::new(move |_| {
-        live.run.with(|run| run.as_ref().and_then(|run| run.step_runs.iter().find(|step_run| step_run.step_id == key).cloned()))
+        live.run.with(|run| {
+            run.as_ref().and_then(|run| {
+                run.step_runs
+                    .iter()
+                    .find(|step_run| step_run.step_id == key)
+                    .cloned()
+            })
+        })
     });
-    let status = move || step_run.with(|run| run.as_ref().map_or("", |run| step_run_status_label(run.status)));
-    let field = move |read: fn(&StepRun) -> String| move || step_run.with(|run| run.as_ref().map(read).unwrap_or_default());
-    let samples = Memo::new(move |_| step_run.with(|run| run.as_ref().map(|run| (run.records.failed, run.rejected_samples.clone()))));
+    let status = move || {
+        step_run.with(|run| {
+            run.as_ref()
+                .map_or("", |run| step_run_status_label(run.status))
+        })
+    };
+    let field = move |read: fn(&StepRun) -> String| {
+        move || step_run.with(|run| run.as_ref().map(read).unwrap_or_default())
+    };
+    let samples = Memo::new(move |_| {
+        step_run.with(|run| {
+            run.as_ref()
+                .map(|run| (run.records.failed, run.rejected_samples.clone()))
+        })
+    });
 
     view! {
         <tbody data-step-id=step_id.clone() data-status=status>

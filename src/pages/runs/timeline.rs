@@ -1,6 +1,6 @@
 //! The run's timeline (a Gantt chart): one bar per step run on a shared
 //! time axis, so steps that ran in parallel overlap and the critical path,
-//! the chain of triggers that decided the run's end, stands out.
+//! the chain of triggers that decided the run's end, is outlined.
 
 use std::collections::HashSet;
 
@@ -26,10 +26,15 @@ struct Bar {
 
 #[component]
 pub fn Timeline(flow: Flow, live: LiveRun) -> impl IntoView {
-    let chart = Memo::new(move |_| live.run.with(|run| run.as_ref().map(|run| bars(&flow, run))));
+    let chart = Memo::new(move |_| {
+        live.run
+            .with(|run| run.as_ref().map(|run| bars(&flow, run)))
+    });
 
     move || {
-        let Some((bars, total_ms)) = chart.get() else { return view! { <p class="empty">"No run loaded."</p> }.into_any() };
+        let Some((bars, total_ms)) = chart.get() else {
+            return view! { <p class="empty">"No run loaded."</p> }.into_any();
+        };
         if bars.is_empty() {
             return view! { <p class="empty" data-testid="timeline-empty">"No step has started yet; bars appear as steps run."</p> }.into_any();
         }
@@ -79,9 +84,15 @@ fn bars(flow: &Flow, run: &Run) -> (Vec<Bar>, u64) {
         .started_at
         .map(|at| at.timestamp_millis())
         .into_iter()
-        .chain(run.step_runs.iter().filter_map(|step_run| step_run.started_at.map(|at| at.timestamp_millis())))
+        .chain(
+            run.step_runs
+                .iter()
+                .filter_map(|step_run| step_run.started_at.map(|at| at.timestamp_millis())),
+        )
         .min();
-    let Some(origin) = origin else { return (Vec::new(), 0) };
+    let Some(origin) = origin else {
+        return (Vec::new(), 0);
+    };
 
     let mut spans: Vec<(StepId, &'static str, u64, u64, String)> = run
         .step_runs
@@ -98,16 +109,35 @@ fn bars(flow: &Flow, run: &Run) -> (Vec<Bar>, u64) {
                 local_time(started),
                 utc_time(started)
             );
-            Some((step_run.step_id.clone(), step_run_status_label(step_run.status), start_ms, end_ms.max(start_ms), title))
+            Some((
+                step_run.step_id.clone(),
+                step_run_status_label(step_run.status),
+                start_ms,
+                end_ms.max(start_ms),
+                title,
+            ))
         })
         .collect();
     spans.sort_by_key(|span| (span.2, span.0.clone()));
 
-    let critical = critical_path(flow, &spans.iter().map(|span| (span.0.clone(), span.3)).collect::<Vec<_>>());
+    let critical = critical_path(
+        flow,
+        &spans
+            .iter()
+            .map(|span| (span.0.clone(), span.3))
+            .collect::<Vec<_>>(),
+    );
     let total = spans.iter().map(|span| span.3).max().unwrap_or(0);
     let bars = spans
         .into_iter()
-        .map(|(step_id, status, start_ms, end_ms, title)| Bar { critical: critical.contains(&step_id), step_id, status, start_ms, end_ms, title })
+        .map(|(step_id, status, start_ms, end_ms, title)| Bar {
+            critical: critical.contains(&step_id),
+            step_id,
+            status,
+            start_ms,
+            end_ms,
+            title,
+        })
         .collect();
     (bars, total)
 }
@@ -116,9 +146,16 @@ fn bars(flow: &Flow, run: &Run) -> (Vec<Bar>, u64) {
 /// last, back through the upstream step that finished last, to a step with
 /// no upstream that ran.
 fn critical_path(flow: &Flow, ends: &[(StepId, u64)]) -> HashSet<StepId> {
-    let end_of = |id: &str| ends.iter().find(|(step, _)| step == id).map(|(_, end)| *end);
+    let end_of = |id: &str| {
+        ends.iter()
+            .find(|(step, _)| step == id)
+            .map(|(_, end)| *end)
+    };
     let mut path = HashSet::new();
-    let mut current = ends.iter().max_by_key(|(_, end)| *end).map(|(id, _)| id.clone());
+    let mut current = ends
+        .iter()
+        .max_by_key(|(_, end)| *end)
+        .map(|(id, _)| id.clone());
     while let Some(id) = current {
         if !path.insert(id.clone()) {
             break;
