@@ -360,9 +360,10 @@ fn DurationChart(rows: RwSignal<Vec<RunSummary>>) -> impl IntoView {
     const WIDTH: f64 = 800.0;
     const HEIGHT: f64 = 120.0;
     const MAX_SLOT: f64 = 16.0;
-    move || {
-        let points: Vec<(String, RunStatus, u64, chrono::DateTime<chrono::Utc>)> =
-            rows.with(|items| {
+    // A memo, so that loading older pages does not redraw the chart of the newest runs.
+    let points = Memo::new(move |_| {
+        rows.with(
+            |items| -> Vec<(String, RunStatus, u64, chrono::DateTime<chrono::Utc>)> {
                 items
                     .iter()
                     .take(CHART_RUNS)
@@ -375,7 +376,11 @@ fn DurationChart(rows: RwSignal<Vec<RunSummary>>) -> impl IntoView {
                         ))
                     })
                     .collect()
-            });
+            },
+        )
+    });
+    move || {
+        let points = points.get();
         if points.is_empty() {
             return None;
         }
