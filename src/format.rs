@@ -111,3 +111,9 @@ pub fn local_input_to_utc(value: &str) -> Option<DateTime<Utc>> {
 pub fn utc_to_local_input(at: DateTime<Utc>) -> String {
     local_time(at).replace(' ', "T").chars().take(16).collect()
 }
+
+/// Formats the time of day in the browser's time zone, as `21:30:05`, for
+/// tables whose date is shown above them.
+pub fn local_clock(at: DateTime<Utc>) -> String {
+    local_time(at).chars().skip(11).collect()
+}

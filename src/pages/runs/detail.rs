@@ -13,7 +13,8 @@ use super::timeline::Timeline;
 use super::{run_href, sync_href};
 use crate::api::{self, ApiError};
 use crate::format::{
-    count, duration_ms, elapsed_ms, local_time, run_status_label, trigger_reason_label, utc_time,
+    count, duration_ms, elapsed_ms, local_clock, local_time, run_status_label,
+    trigger_reason_label, utc_time,
 };
 use crate::pages::common::{ErrorPanel, Loading};
 use crate::pages::flow_path_segment;
@@ -157,6 +158,18 @@ pub fn Time(at: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
     }
 }
 
+/// Shows the time of day in the user's zone, with the local date and UTC on hover.
+#[component]
+pub fn ClockTime(at: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
+    match at {
+        Some(at) => view! {
+            <time datetime=at.to_rfc3339() title=format!("{} ({})", local_time(at), utc_time(at))>{local_clock(at)}</time>
+        }
+        .into_any(),
+        None => view! { <span class="muted">"—"</span> }.into_any(),
+    }
+}
+
 #[component]
 fn RunHeader(summary: RunSummary, flow_name: Signal<Option<String>>) -> impl IntoView {
     let status = run_status_label(summary.status);
@@ -177,9 +190,23 @@ fn RunHeader(summary: RunSummary, flow_name: Signal<Option<String>>) -> impl Int
         }
         (None, None) => view! { <span>"Unknown subject"</span> }.into_any(),
     };
-    let duration = elapsed_ms(summary.started_at, summary.finished_at)
-        .map(duration_ms)
-        .unwrap_or_else(|| "not started".to_string());
+    // An active run's duration grows between events, so it ticks every second.
+    let tick = RwSignal::new(0u32);
+    if summary.status.is_active() {
+        if let Ok(handle) = set_interval_with_handle(
+            move || tick.update(|count| *count += 1),
+            std::time::Duration::from_secs(1),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    let (started_at, finished_at) = (summary.started_at, summary.finished_at);
+    let duration = move || {
+        tick.track();
+        elapsed_ms(started_at, finished_at)
+            .map(duration_ms)
+            .unwrap_or_else(|| "not started".to_string())
+    };
     let retry_of = summary.retry_of.clone().map(|id| view! { <dt>"Retry of"</dt><dd><a href=run_href(&id) data-testid="retry-of">{id.clone()}</a></dd> });
     let records = summary.records;
 

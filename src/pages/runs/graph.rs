@@ -119,6 +119,10 @@ fn counts_line(step_run: Option<&StepRun>) -> String {
                 count(run.records.failed)
             )
         }
+        // A step that failed before writing anything shows the start of its error instead.
+        Some(StepRun {
+            error: Some(error), ..
+        }) => truncate(error, 28),
         Some(_) | None => String::new(),
     }
 }

@@ -301,14 +301,16 @@ fn RunList(rows: Rows, on_near_end: Callback<()>) -> impl IntoView {
         }
     });
 
+    // Keyed by run id, so rows that stay in view are kept while scrolling.
     let visible_rows = move || {
         let (first, end) = window.get();
         rows.items.with(|items| {
-            items[first..end]
+            let slice = items.get(first..end).unwrap_or(&[]);
+            slice
                 .iter()
                 .enumerate()
-                .map(|(offset, run)| view! { <HistoryRow run=run.clone() top=(first + offset) as f64 * ROW_HEIGHT/> })
-                .collect_view()
+                .map(|(offset, run)| (first + offset, run.clone()))
+                .collect::<Vec<_>>()
         })
     };
 
@@ -324,7 +326,11 @@ fn RunList(rows: Rows, on_near_end: Callback<()>) -> impl IntoView {
                     scroll_top.set(f64::from(element.scroll_top()));
                 }
             }>
-                <div class="history-space" style=move || format!("height: {}px", total() as f64 * ROW_HEIGHT)>{visible_rows}</div>
+                <div class="history-space" style=move || format!("height: {}px", total() as f64 * ROW_HEIGHT)>
+                    <For each=visible_rows key=|(index, run)| (*index, run.id.clone()) let:((index, run))>
+                        <HistoryRow run top=index as f64 * ROW_HEIGHT/>
+                    </For>
+                </div>
             </div>
             {move || (total() == 0 && !rows.loading.get() && rows.error.with(Option::is_none)).then(|| view! {
                 <p class="empty" data-testid="history-empty">"No runs match these filters."</p>

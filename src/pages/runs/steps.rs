@@ -4,7 +4,7 @@
 use baton_flow::{RejectedRecord, StepRun};
 use leptos::prelude::*;
 
-use super::detail::Time;
+use super::detail::ClockTime;
 use super::live::LiveRun;
 use crate::format::{count, duration_ms, elapsed_ms, step_run_status_label};
 
@@ -78,8 +78,8 @@ fn StepRows(live: LiveRun, step_id: String) -> impl IntoView {
             <tr>
                 <td><strong>{step_id.clone()}</strong><br/><span class="muted">{field(|run| run.sync_id.clone())}</span></td>
                 <td><span class="run-status" data-status=status>{status}</span>{field(|run| if run.attempt > 1 { format!(" (attempt {})", run.attempt) } else { String::new() })}</td>
-                <td>{move || view! { <Time at=step_run.with(|run| run.as_ref().and_then(|run| run.started_at))/> }}</td>
-                <td>{move || view! { <Time at=step_run.with(|run| run.as_ref().and_then(|run| run.finished_at))/> }}</td>
+                <td>{move || view! { <ClockTime at=step_run.with(|run| run.as_ref().and_then(|run| run.started_at))/> }}</td>
+                <td>{move || view! { <ClockTime at=step_run.with(|run| run.as_ref().and_then(|run| run.finished_at))/> }}</td>
                 <td class="num">{field(|run| elapsed_ms(run.started_at, run.finished_at).map(duration_ms).unwrap_or_default())}</td>
                 <td class="num" data-count="processed">{field(|run| count(run.records.processed))}</td>
                 <td class="num" data-count="inserted">{field(|run| count(run.records.inserted))}</td>

@@ -28,11 +28,11 @@ struct Bar {
 pub fn Timeline(flow: Flow, live: LiveRun) -> impl IntoView {
     let chart = Memo::new(move |_| {
         live.run
-            .with(|run| run.as_ref().map(|run| bars(&flow, run)))
+            .with(|run| run.as_ref().map(|run| (bars(&flow, run), unstarted(run))))
     });
 
     move || {
-        let Some((bars, total_ms)) = chart.get() else {
+        let Some(((bars, total_ms), waiting)) = chart.get() else {
             return view! { <p class="empty">"No run loaded."</p> }.into_any();
         };
         if bars.is_empty() {
@@ -64,10 +64,23 @@ pub fn Timeline(flow: Flow, live: LiveRun) -> impl IntoView {
                 }
             })
             .collect_view();
+        let unstarted = waiting
+            .into_iter()
+            .map(|(step_id, status)| {
+                let note = if status == "pending" || status == "queued" { format!("{status}, not started yet") } else { format!("{status}, did not start") };
+                view! {
+                    <div class="timeline-row" data-step-id=step_id.clone()>
+                        <span class="timeline-label">{step_id.clone()}</span>
+                        <div class="timeline-track"><span class="timeline-none muted">{note}</span></div>
+                    </div>
+                }
+            })
+            .collect_view();
         view! {
             <div class="timeline" data-testid="timeline">
                 <div class="timeline-row timeline-axis"><span class="timeline-label muted">"Time from start"</span><div class="timeline-track">{ticks}</div></div>
                 {rows}
+                {unstarted}
                 <p class="run-legend muted">"Bars that overlap ran in parallel. Outlined bars are the critical path: the chain of steps that decided when the run ended."</p>
             </div>
         }
@@ -140,6 +153,20 @@ fn bars(flow: &Flow, run: &Run) -> (Vec<Bar>, u64) {
         })
         .collect();
     (bars, total)
+}
+
+/// Returns the step runs that have not started, with their status.
+fn unstarted(run: &Run) -> Vec<(StepId, &'static str)> {
+    run.step_runs
+        .iter()
+        .filter(|step_run| step_run.started_at.is_none())
+        .map(|step_run| {
+            (
+                step_run.step_id.clone(),
+                step_run_status_label(step_run.status),
+            )
+        })
+        .collect()
 }
 
 /// The steps on the chain that ended last: from the step that finished

@@ -1,6 +1,10 @@
 // Runs in the dashboard: starting a run from the editor, watching it live,
 // rejected records, skipped steps and retry, cancel, the timeline, history
 // filters, and recovery when the backend restarts mid-run.
+//
+// The journeys run in file order on one shared demo backend, and some use
+// the runs an earlier journey left: the timeline reads the ordered flow's
+// succeeded run, and the history filter reads the failing flow's runs.
 
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
