@@ -121,7 +121,7 @@ test("timeline shows parallel steps overlapping", async () => {
   await context.close();
 });
 
-test("failing sync skips steps below, retry failed only", async () => {
+test("failing sync skips, retry failed only", async () => {
   const flowId = await flowIdByName(backend, FAILING);
   const context = await signedInContext(browser);
   const page = await context.newPage();
@@ -189,7 +189,7 @@ test("history filters by failed", async () => {
   await context.close();
 });
 
-test("run button disabled for viewer and dirty draft", async () => {
+test("run blocked for viewer and draft", async () => {
   const flowId = await flowIdByName(backend, ORDERED);
   const viewer = await signedInContext(browser, VIEWER_TOKEN);
   const page = await viewer.newPage();
@@ -213,7 +213,7 @@ test("run button disabled for viewer and dirty draft", async () => {
   await context.close();
 });
 
-test("second run shows link to active run", async () => {
+test("second run links active run", async () => {
   const flowId = await flowIdByName(backend, ORDERED);
   const { status, body: started } = await api(backend, "POST", `/flows/${flowId}/runs`);
   assert.equal(status, 201);
@@ -290,7 +290,7 @@ test("backend restart mid-run ends interrupted", async () => {
   }
 });
 
-test("leaving the run page closes the stream", async () => {
+test("leaving run page closes stream", async () => {
   const flowId = await flowIdByName(backend, ORDERED);
   const context = await signedInContext(browser);
   const page = await context.newPage();
@@ -306,7 +306,7 @@ test("leaving the run page closes the stream", async () => {
   await context.close();
 });
 
-test("history of 100,000 runs renders only visible rows", async (t) => {
+test("history of 100,000 runs stays windowed", async (t) => {
   let own = await startBackend({ demo: true });
   const dataDir = own.dataDir;
   try {
