@@ -290,6 +290,26 @@ test("backend restart mid-run ends interrupted", async () => {
   }
 });
 
+test("refused stream falls back to polling", async () => {
+  const flowId = await flowIdByName(backend, ORDERED);
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  let refused = 0;
+  await page.route("**/events?*", (route) => {
+    refused += 1;
+    return route.fulfill({ status: 503, contentType: "application/json", body: "{}" });
+  });
+  const runId = await runFromEditor(page, backend, flowId);
+
+  await page.locator('[data-testid="run-link"][data-link="polling"]').waitFor();
+  await waitForStatus(page, "succeeded");
+  assert.ok(refused >= 1, "the page tried the event stream");
+  assert.equal(await graphStep(page, "events").getAttribute("data-status"), "succeeded");
+  assert.equal(await page.getByTestId("run-link").getAttribute("data-link"), "ended");
+  assert.equal((await waitForRunEnd(backend, runId)).status, "succeeded");
+  await context.close();
+});
+
 test("leaving run page closes stream", async () => {
   const flowId = await flowIdByName(backend, ORDERED);
   const context = await signedInContext(browser);
