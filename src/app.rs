@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{EditorPage, FlowsPage, NotFoundPage, RunHistoryPage, RunPage, SettingsPage, SyncPage, SyncsPage};
+use crate::pages::{
+    DraftPage, EditorPage, FlowsPage, NotFoundPage, RunHistoryPage, RunPage, SettingsPage, SyncPage, SyncsPage, VersionPage, VersionsPage,
+};
 use crate::settings::SettingsContext;
 use crate::status::{provide_status, StatusBanner, StatusIndicator};
 
@@ -33,6 +35,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=FlowsPage/>
                     <Route path=path!("/flows") view=FlowsPage/>
                     <Route path=path!("/flows/:flow_id") view=EditorPage/>
+                    <Route path=path!("/flows/:flow_id/versions") view=VersionsPage/>
+                    <Route path=path!("/flows/:flow_id/versions/:version") view=VersionPage/>
+                    <Route path=path!("/draft") view=DraftPage/>
                     <Route path=path!("/flows/:flow_id/runs") view=RunHistoryPage/>
                     <Route path=path!("/runs/:run_id") view=RunPage/>
                     <Route path=path!("/syncs") view=SyncsPage/>

@@ -43,6 +43,14 @@ impl StatusContext {
     pub fn check_now(&self) {
         self.check_requests.update(|count| *count += 1);
     }
+
+    /// The role of the token, once the backend has confirmed it.
+    pub fn role(&self) -> Option<Role> {
+        match self.status.get() {
+            BackendStatus::Healthy { identity: Identity::Known(me), .. } => Some(me.role),
+            _ => None,
+        }
+    }
 }
 
 pub fn use_status() -> StatusContext {

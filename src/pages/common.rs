@@ -43,3 +43,32 @@ pub fn ErrorPanel(error: ApiError, #[prop(into)] what: String) -> impl IntoView 
 pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
     view! { <p class="loading" aria-live="polite">{format!("Loading {what}…")}</p> }
 }
+
+/// A button that copies the page's own address, which is an exact link to
+/// what the page shows, with feedback once copied.
+#[component]
+pub fn CopyLinkButton() -> impl IntoView {
+    let state = RwSignal::new(None::<Result<(), String>>);
+    let copy = move |_| {
+        let Some(window) = web_sys::window() else { return };
+        let href = window.location().href().unwrap_or_default();
+        let promise = window.navigator().clipboard().write_text(&href);
+        leptos::task::spawn_local(async move {
+            let outcome = wasm_bindgen_futures::JsFuture::from(promise)
+                .await
+                .map(|_| ())
+                .map_err(|_| format!("The browser did not allow copying; copy the address bar instead: {href}"));
+            state.set(Some(outcome));
+        });
+    };
+    view! {
+        <span class="copy-link">
+            <button type="button" class="button" on:click=copy>"Copy link"</button>
+            {move || match state.get() {
+                Some(Ok(())) => Some(view! { <span class="form-ok" role="status">"Link copied."</span> }.into_any()),
+                Some(Err(message)) => Some(view! { <span class="form-error" role="alert">{message}</span> }.into_any()),
+                None => None,
+            }}
+        </span>
+    }
+}

@@ -1,6 +1,8 @@
 //! One module per page, each with its private children.
 
 mod common;
+mod diagram;
+mod draft;
 mod editor;
 mod flows;
 mod not_found;
@@ -8,7 +10,9 @@ mod runs;
 mod settings;
 mod sync;
 mod syncs;
+mod versions;
 
+pub use draft::DraftPage;
 pub use editor::EditorPage;
 pub use flows::FlowsPage;
 pub use not_found::NotFoundPage;
@@ -16,6 +20,7 @@ pub use runs::{RunButton, RunHistoryPage, RunPage};
 pub use settings::SettingsPage;
 pub use sync::SyncPage;
 pub use syncs::SyncsPage;
+pub use versions::{VersionPage, VersionsPage};
 
 /// Percent-encode an id for use as one path segment.
 pub fn flow_path_segment(id: &str) -> String {

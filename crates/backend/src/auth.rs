@@ -246,7 +246,7 @@ impl FromRequestParts<AppState> for StreamCaller {
     }
 }
 
-/// The secret of an `Authorization: Bearer` header, if the request has one.
+/// Reads the secret of an `Authorization: Bearer` header, if the request has one.
 fn bearer_secret(parts: &Parts) -> Result<Option<&str>, ApiError> {
     let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
         return Ok(None);

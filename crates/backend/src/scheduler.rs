@@ -25,25 +25,34 @@ pub fn spawn(executor: Arc<Executor>) {
     tokio::spawn(async move {
         let mut last_pass = Utc::now();
         loop {
-            let store = executor.store().clone();
-            let flows = match store.call(|conn| flows::scheduled(conn)).await {
-                Ok(flows) => flows,
-                Err(error) => {
-                    tracing::error!(%error, "scheduler cannot read the flows; trying again later");
-                    Vec::new()
-                }
-            };
-
             let now = Utc::now();
-            for flow in due_flows(&flows, last_pass, now) {
-                start(&executor, flow).await;
-            }
+            let flows = run_pass(&executor, last_pass, now).await;
             last_pass = now;
 
             let wake = next_fire(&flows, now).map(|next| (next - now).to_std().unwrap_or_default());
             tokio::time::sleep(wake.map_or(MAX_SLEEP, |wake| wake.min(MAX_SLEEP))).await;
         }
     });
+}
+
+/// Starts a run of every flow with a fire time in `(after, now]`, and
+/// returns the scheduled flows it read.
+pub async fn run_pass(
+    executor: &Arc<Executor>,
+    after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<Flow> {
+    let flows = match executor.store().call(|conn| flows::scheduled(conn)).await {
+        Ok(flows) => flows,
+        Err(error) => {
+            tracing::error!(%error, "scheduler cannot read the flows; trying again at the next pass");
+            return Vec::new();
+        }
+    };
+    for flow in due_flows(&flows, after, now) {
+        start(executor, flow).await;
+    }
+    flows
 }
 
 /// Returns the flows with a fire time in `(after, now]`.

@@ -50,8 +50,9 @@ pub fn open(config: &Config) -> Result<AppState, StartupError> {
 }
 
 impl AppState {
-    /// Like [`AppState::open`], with `runner` executing step runs in place of
-    /// the sync engine; for benchmarks and tests of the executor alone.
+    /// Opens the data dir like [`AppState::open`], with `runner` executing step
+    /// runs in place of the sync engine. Benchmarks and tests of the executor
+    /// alone use it.
     pub fn open_with_runner(
         config: &Config,
         runner: Arc<dyn StepRunner>,

@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use baton_flow::connect::ConnectionCheck;
 use baton_flow::layout::{layout, LayoutConfig};
-use baton_flow::{validate, Flow, Lookup, Operation, Position, Step, Sync, SyncDestination, SyncSource, Trigger};
+use baton_flow::plan::suggest_triggers;
+use baton_flow::{
+    validate, Flow, Lookup, Operation, Position, Step, Sync, SyncDestination, SyncSource, Trigger,
+};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 /// A small linear congruential generator, so every run times the same flows.
@@ -18,7 +21,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, bound: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         ((self.0 >> 33) as usize) % bound
     }
 }
@@ -45,7 +51,10 @@ fn generated(size: usize, lookups: Lookups) -> (Flow, Vec<Sync>) {
         .map(|i| Step {
             id: format!("step-{i}"),
             sync_id: format!("sync-{i}"),
-            position: Position { x: random.below(10_000) as f64, y: random.below(10_000) as f64 },
+            position: Position {
+                x: random.below(10_000) as f64,
+                y: random.below(10_000) as f64,
+            },
             pinned: random.below(20) == 0,
             enabled: random.below(50) != 0,
             failure_policy: Default::default(),
@@ -56,11 +65,17 @@ fn generated(size: usize, lookups: Lookups) -> (Flow, Vec<Sync>) {
     let mut triggers = Vec::new();
     let mut upstream = vec![Vec::new(); size];
     for from in 0..size {
-        let mut targets: Vec<usize> = (0..1 + random.below(4)).map(|_| from + 1 + random.below(50)).collect();
+        let mut targets: Vec<usize> = (0..1 + random.below(4))
+            .map(|_| from + 1 + random.below(50))
+            .collect();
         targets.sort_unstable();
         targets.dedup();
         for to in targets.into_iter().filter(|&to| to < size) {
-            triggers.push(Trigger { from: format!("step-{from}"), to: format!("step-{to}"), condition: Default::default() });
+            triggers.push(Trigger {
+                from: format!("step-{from}"),
+                to: format!("step-{to}"),
+                condition: Default::default(),
+            });
             upstream[to].push(from);
         }
     }
@@ -69,33 +84,59 @@ fn generated(size: usize, lookups: Lookups) -> (Flow, Vec<Sync>) {
         .map(|i| {
             let looked_up: Vec<usize> = match lookups {
                 Lookups::Ordered => upstream[i].iter().copied().take(2).collect(),
-                Lookups::Racy => [3, 6].into_iter().filter(|k| i >= *k).map(|k| i - k).collect(),
+                Lookups::Racy => [3, 6]
+                    .into_iter()
+                    .filter(|k| i >= *k)
+                    .map(|k| i - k)
+                    .collect(),
             };
             Sync {
                 id: format!("sync-{i}"),
                 label: format!("Sync {i}"),
-                source: SyncSource { connection_id: "warehouse".into(), query: format!("select * from t{i}") },
+                source: SyncSource {
+                    connection_id: "warehouse".into(),
+                    query: format!("select * from t{i}"),
+                },
                 // Racy lookups reach back 3 or 6 steps, which share the destination.
-                destination: SyncDestination { connection_id: format!("dest-{}", i % 3), object: format!("object_{i}") },
+                destination: SyncDestination {
+                    connection_id: format!("dest-{}", i % 3),
+                    object: format!("object_{i}"),
+                },
                 operation: Operation::Upsert,
                 key: "id".into(),
                 lookups: looked_up
                     .into_iter()
                     .filter(|j| j % 3 == i % 3)
-                    .map(|j| Lookup { field: format!("object_{j}_id"), object: format!("object_{j}") })
+                    .map(|j| Lookup {
+                        field: format!("object_{j}_id"),
+                        object: format!("object_{j}"),
+                    })
                     .collect(),
                 last_run: None,
             }
         })
         .collect();
 
-    (Flow { name: format!("generated {size}"), steps, triggers, ..Flow::default() }, syncs)
+    (
+        Flow {
+            name: format!("generated {size}"),
+            steps,
+            triggers,
+            ..Flow::default()
+        },
+        syncs,
+    )
 }
 
 /// The pair (a, b) with the longest shortest path from b to a: proposing a
 /// trigger from a to b closes a cycle that the check must search the most for.
 fn farthest_pair(flow: &Flow) -> (String, String) {
-    let index: HashMap<&str, usize> = flow.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = flow
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
     let mut succ = vec![Vec::new(); flow.steps.len()];
     for trigger in &flow.triggers {
         succ[index[trigger.from.as_str()]].push(index[trigger.to.as_str()]);
@@ -122,9 +163,16 @@ fn benches(c: &mut Criterion) {
         for (name, lookups) in [("ordered", Lookups::Ordered), ("racy", Lookups::Racy)] {
             let (flow, syncs) = generated(size, lookups);
             let problems = validate(&flow, &syncs);
-            println!("{name} flow of {size} steps: {} triggers, {} problems", flow.triggers.len(), problems.len());
+            println!(
+                "{name} flow of {size} steps: {} triggers, {} problems",
+                flow.triggers.len(),
+                problems.len()
+            );
             c.bench_function(&format!("validate_{name}/{size}"), |b| {
                 b.iter(|| validate(black_box(&flow), black_box(&syncs)))
+            });
+            c.bench_function(&format!("suggest_triggers_{name}/{size}"), |b| {
+                b.iter(|| suggest_triggers(black_box(&flow), black_box(&syncs)))
             });
         }
 

@@ -19,8 +19,9 @@ use crate::model::Flow;
 pub const CODEC_VERSION: u8 = 1;
 
 /// Maximum size of a flow's JSON inside a link, in bytes. A flow at the step
-/// and trigger limits is about 5 MB of compact JSON, and a link can carry
-/// no more than browsers accept in a URL anyway.
+/// and trigger limits with 11-character step ids is about 5 MB of compact
+/// JSON, which fits. With much longer ids it may not, and `encode` returns
+/// `EncodeError::TooLarge`: such a flow is shared as a JSON file instead.
 pub const MAX_DECODED_BYTES: usize = 8 * 1024 * 1024;
 
 /// Maximum length of an encoded link, in characters.
@@ -75,11 +76,18 @@ pub enum DecodeError {
 /// Encodes `flow` for a share link.
 pub fn encode(flow: &Flow) -> Result<String, EncodeError> {
     if let Some(step) = non_finite_step(flow) {
-        return Err(EncodeError::NonFinitePosition { step: step.to_string() });
+        return Err(EncodeError::NonFinitePosition {
+            step: step.to_string(),
+        });
     }
-    let json = serde_json::to_vec(flow).map_err(|error| EncodeError::Serialize { message: error.to_string() })?;
+    let json = serde_json::to_vec(flow).map_err(|error| EncodeError::Serialize {
+        message: error.to_string(),
+    })?;
     if json.len() > MAX_DECODED_BYTES {
-        return Err(EncodeError::TooLarge { bytes: json.len(), max: MAX_DECODED_BYTES });
+        return Err(EncodeError::TooLarge {
+            bytes: json.len(),
+            max: MAX_DECODED_BYTES,
+        });
     }
 
     let payload = miniz_oxide::deflate::compress_to_vec(&json, 9);
@@ -109,15 +117,23 @@ pub fn decode(text: &str) -> Result<Flow, DecodeError> {
         return Err(DecodeError::ChecksumMismatch { expected, actual });
     }
 
-    let json = decompress_to_vec_with_limit(payload, MAX_DECODED_BYTES).map_err(|error| match error.status {
-        TINFLStatus::HasMoreOutput => DecodeError::TooLarge { max: MAX_DECODED_BYTES },
-        _ => DecodeError::Corrupt,
-    })?;
+    let json =
+        decompress_to_vec_with_limit(payload, MAX_DECODED_BYTES).map_err(|error| {
+            match error.status {
+                TINFLStatus::HasMoreOutput => DecodeError::TooLarge {
+                    max: MAX_DECODED_BYTES,
+                },
+                _ => DecodeError::Corrupt,
+            }
+        })?;
 
     let mut deserializer = serde_json::Deserializer::from_slice(&json);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
-        DecodeError::InvalidFlow { path, message: error.into_inner().to_string() }
+        DecodeError::InvalidFlow {
+            path,
+            message: error.into_inner().to_string(),
+        }
     })
 }
 
@@ -127,14 +143,22 @@ fn decode_base64(text: &str) -> Result<Vec<u8>, DecodeError> {
     }
     let chars = text.chars().count();
     if chars > MAX_ENCODED_CHARS {
-        return Err(DecodeError::TooLong { chars, max: MAX_ENCODED_CHARS });
+        return Err(DecodeError::TooLong {
+            chars,
+            max: MAX_ENCODED_CHARS,
+        });
     }
     let url_safe = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     if let Some((position, character)) = text.chars().enumerate().find(|(_, c)| !url_safe(*c)) {
-        return Err(DecodeError::InvalidCharacter { character, position });
+        return Err(DecodeError::InvalidCharacter {
+            character,
+            position,
+        });
     }
 
     // Every character is in the alphabet, so the only remaining failures
     // are a length or a final character that a cut-off link produces.
-    URL_SAFE_NO_PAD.decode(text).map_err(|_| DecodeError::Truncated)
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|_| DecodeError::Truncated)
 }

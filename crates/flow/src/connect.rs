@@ -29,7 +29,11 @@ pub enum ConnectError {
     /// `path` runs from the proposed trigger's `to` back to its `from`, so the
     /// cycle is `from -> path[0] -> ... -> path[last] = from`.
     #[error("a trigger from step {from:?} to step {to:?} would close the cycle {}", cycle_text(.from, .path))]
-    Cycle { from: StepId, to: StepId, path: Vec<StepId> },
+    Cycle {
+        from: StepId,
+        to: StepId,
+        path: Vec<StepId>,
+    },
 }
 
 fn cycle_text(from: &str, path: &[StepId]) -> String {
@@ -69,7 +73,11 @@ impl ConnectionCheck {
             .enumerate()
             .flat_map(|(from, targets)| targets.iter().map(move |&to| (from, to)))
             .collect();
-        let index = graph.index.iter().map(|(id, &i)| (id.to_string(), i)).collect();
+        let index = graph
+            .index
+            .iter()
+            .map(|(id, &i)| (id.to_string(), i))
+            .collect();
 
         ConnectionCheck {
             ids: flow.steps.iter().map(|step| step.id.clone()).collect(),
@@ -86,10 +94,15 @@ impl ConnectionCheck {
         let to_index = self.lookup(to)?;
 
         if from_index == to_index {
-            return Err(ConnectError::SelfTrigger { step: from.to_string() });
+            return Err(ConnectError::SelfTrigger {
+                step: from.to_string(),
+            });
         }
         if self.existing.contains(&(from_index, to_index)) {
-            return Err(ConnectError::Duplicate { from: from.to_string(), to: to.to_string() });
+            return Err(ConnectError::Duplicate {
+                from: from.to_string(),
+                to: to.to_string(),
+            });
         }
 
         match self.path_between(to_index, from_index) {
@@ -106,7 +119,9 @@ impl ConnectionCheck {
         self.index
             .get(id)
             .copied()
-            .ok_or_else(|| ConnectError::UnknownStep { step: id.to_string() })
+            .ok_or_else(|| ConnectError::UnknownStep {
+                step: id.to_string(),
+            })
     }
 
     /// Finds the shortest path of triggers from `start` to `goal`, both included.

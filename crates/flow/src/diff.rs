@@ -83,7 +83,10 @@ pub fn diff(before: &Flow, after: &Flow) -> FlowDiff {
 }
 
 fn changed<T: PartialEq + Clone>(before: &T, after: &T) -> Option<Change<T>> {
-    (before != after).then(|| Change { before: before.clone(), after: after.clone() })
+    (before != after).then(|| Change {
+        before: before.clone(),
+        after: after.clone(),
+    })
 }
 
 fn first_by_id(steps: &[Step]) -> HashMap<&str, &Step> {
@@ -127,10 +130,20 @@ fn changed_fields(before: &Step, after: &Step) -> Vec<StepField> {
         (StepField::Position, before.position != after.position),
         (StepField::Pinned, before.pinned != after.pinned),
         (StepField::Enabled, before.enabled != after.enabled),
-        (StepField::FailurePolicy, before.failure_policy != after.failure_policy),
-        (StepField::Timeout, before.timeout_secs != after.timeout_secs),
+        (
+            StepField::FailurePolicy,
+            before.failure_policy != after.failure_policy,
+        ),
+        (
+            StepField::Timeout,
+            before.timeout_secs != after.timeout_secs,
+        ),
     ];
-    checks.into_iter().filter(|(_, differs)| *differs).map(|(field, _)| field).collect()
+    checks
+        .into_iter()
+        .filter(|(_, differs)| *differs)
+        .map(|(field, _)| field)
+        .collect()
 }
 
 fn diff_triggers(before: &Flow, after: &Flow, result: &mut FlowDiff) {
@@ -143,7 +156,10 @@ fn diff_triggers(before: &Flow, after: &Flow, result: &mut FlowDiff) {
     for trigger in &after.triggers {
         new.entry(key(trigger)).or_insert(trigger);
     }
-    let reference = |trigger: &Trigger| TriggerRef { from: trigger.from.clone(), to: trigger.to.clone() };
+    let reference = |trigger: &Trigger| TriggerRef {
+        from: trigger.from.clone(),
+        to: trigger.to.clone(),
+    };
 
     for trigger in unique(&after.triggers, key) {
         match old.get(&key(trigger)) {
@@ -151,7 +167,10 @@ fn diff_triggers(before: &Flow, after: &Flow, result: &mut FlowDiff) {
             Some(previous) if previous.condition != trigger.condition => {
                 result.triggers_changed.push(TriggerChange {
                     trigger: reference(trigger),
-                    condition: Change { before: previous.condition, after: trigger.condition },
+                    condition: Change {
+                        before: previous.condition,
+                        after: trigger.condition,
+                    },
                 });
             }
             Some(_) => {}

@@ -10,7 +10,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{FailurePolicy, Flow, Position, Step, StepId, SyncId, Trigger, TriggerCondition};
+use crate::model::{
+    FailurePolicy, Flow, Position, Step, StepId, SyncId, Trigger, TriggerCondition,
+};
 
 /// A step's new position.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,34 +35,84 @@ pub struct IndexedTrigger {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Edit {
     /// Appends a step. Its id must be new.
-    AddStep { step: Step },
+    AddStep {
+        step: Step,
+    },
     /// Removes a step and every trigger to or from it.
-    RemoveStep { id: StepId },
+    RemoveStep {
+        id: StepId,
+    },
     /// Removes the step at `index` and no trigger: the inverse of `AddStep`.
-    RemoveStepAt { index: usize },
+    RemoveStepAt {
+        index: usize,
+    },
     /// Puts a removed step and its triggers back at their indices.
-    RestoreStep { index: usize, step: Step, triggers: Vec<IndexedTrigger> },
-    /// Moves steps, in order; the same step may appear more than once.
-    MoveSteps { moves: Vec<StepMove> },
-    /// Appends a trigger between two existing steps that are not yet joined.
-    Connect { trigger: Trigger },
+    RestoreStep {
+        index: usize,
+        step: Step,
+        triggers: Vec<IndexedTrigger>,
+    },
+    /// Moves steps in the listed order. The same step may appear more than once.
+    MoveSteps {
+        moves: Vec<StepMove>,
+    },
+    /// Appends a trigger between two different existing steps that are not
+    /// yet joined. It may close a cycle, which validation reports.
+    Connect {
+        trigger: Trigger,
+    },
     /// Removes the trigger from `from` to `to`.
-    Disconnect { from: StepId, to: StepId },
+    Disconnect {
+        from: StepId,
+        to: StepId,
+    },
     /// Removes the trigger at `index`: the inverse of `RestoreTrigger`.
-    RemoveTriggerAt { index: usize },
+    RemoveTriggerAt {
+        index: usize,
+    },
     /// Puts a removed trigger back at `index`.
-    RestoreTrigger { index: usize, trigger: Trigger },
-    SetCondition { from: StepId, to: StepId, condition: TriggerCondition },
-    SetEnabled { id: StepId, enabled: bool },
-    SetPinned { id: StepId, pinned: bool },
-    SetFailurePolicy { id: StepId, policy: FailurePolicy },
-    SetTimeout { id: StepId, timeout_secs: Option<u32> },
-    SetSync { id: StepId, sync_id: SyncId },
-    Rename { name: String },
-    SetDescription { description: String },
-    SetSchedule { schedule: Option<String> },
+    RestoreTrigger {
+        index: usize,
+        trigger: Trigger,
+    },
+    SetCondition {
+        from: StepId,
+        to: StepId,
+        condition: TriggerCondition,
+    },
+    SetEnabled {
+        id: StepId,
+        enabled: bool,
+    },
+    SetPinned {
+        id: StepId,
+        pinned: bool,
+    },
+    SetFailurePolicy {
+        id: StepId,
+        policy: FailurePolicy,
+    },
+    SetTimeout {
+        id: StepId,
+        timeout_secs: Option<u32>,
+    },
+    SetSync {
+        id: StepId,
+        sync_id: SyncId,
+    },
+    Rename {
+        name: String,
+    },
+    SetDescription {
+        description: String,
+    },
+    SetSchedule {
+        schedule: Option<String>,
+    },
     /// Several edits applied as one: all of them, or none if one fails.
-    Batch { edits: Vec<Edit> },
+    Batch {
+        edits: Vec<Edit>,
+    },
 }
 
 /// The reason an edit cannot be applied.
@@ -82,7 +134,11 @@ pub enum EditError {
     SelfTrigger { id: StepId },
 
     #[error("index {index} is out of range for {len} {what}")]
-    IndexOutOfRange { index: usize, len: usize, what: &'static str },
+    IndexOutOfRange {
+        index: usize,
+        len: usize,
+        what: &'static str,
+    },
 
     #[error("the trigger indices of a restored step must ascend, but {index} follows {previous}")]
     UnorderedIndices { index: usize, previous: usize },
@@ -102,7 +158,11 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
         Edit::AddStep { step } => add_step(flow, step),
         Edit::RemoveStep { id } => remove_step(flow, &id),
         Edit::RemoveStepAt { index } => remove_step_at(flow, index),
-        Edit::RestoreStep { index, step, triggers } => restore_step(flow, index, step, triggers),
+        Edit::RestoreStep {
+            index,
+            step,
+            triggers,
+        } => restore_step(flow, index, step, triggers),
         Edit::MoveSteps { moves } => move_steps(flow, moves),
         Edit::Connect { trigger } => connect(flow, trigger),
         Edit::Disconnect { from, to } => {
@@ -120,10 +180,18 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
             flow.triggers.insert(index, trigger);
             Ok(Edit::RemoveTriggerAt { index })
         }
-        Edit::SetCondition { from, to, condition } => {
+        Edit::SetCondition {
+            from,
+            to,
+            condition,
+        } => {
             let index = trigger_index(flow, &from, &to)?;
             let old = std::mem::replace(&mut flow.triggers[index].condition, condition);
-            Ok(Edit::SetCondition { from, to, condition: old })
+            Ok(Edit::SetCondition {
+                from,
+                to,
+                condition: old,
+            })
         }
         Edit::SetEnabled { id, enabled } => {
             let old = std::mem::replace(&mut step_mut(flow, &id)?.enabled, enabled);
@@ -139,13 +207,18 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::SetTimeout { id, timeout_secs } => {
             let old = std::mem::replace(&mut step_mut(flow, &id)?.timeout_secs, timeout_secs);
-            Ok(Edit::SetTimeout { id, timeout_secs: old })
+            Ok(Edit::SetTimeout {
+                id,
+                timeout_secs: old,
+            })
         }
         Edit::SetSync { id, sync_id } => {
             let old = std::mem::replace(&mut step_mut(flow, &id)?.sync_id, sync_id);
             Ok(Edit::SetSync { id, sync_id: old })
         }
-        Edit::Rename { name } => Ok(Edit::Rename { name: std::mem::replace(&mut flow.name, name) }),
+        Edit::Rename { name } => Ok(Edit::Rename {
+            name: std::mem::replace(&mut flow.name, name),
+        }),
         Edit::SetDescription { description } => Ok(Edit::SetDescription {
             description: std::mem::replace(&mut flow.description, description),
         }),
@@ -180,7 +253,10 @@ fn trigger_index(flow: &Flow, from: &str, to: &str) -> Result<usize, EditError> 
     flow.triggers
         .iter()
         .position(|trigger| trigger.from == from && trigger.to == to)
-        .ok_or_else(|| EditError::UnknownTrigger { from: from.to_string(), to: to.to_string() })
+        .ok_or_else(|| EditError::UnknownTrigger {
+            from: from.to_string(),
+            to: to.to_string(),
+        })
 }
 
 fn add_step(flow: &mut Flow, step: Step) -> Result<Edit, EditError> {
@@ -188,7 +264,9 @@ fn add_step(flow: &mut Flow, step: Step) -> Result<Edit, EditError> {
         return Err(EditError::DuplicateStepId { id: step.id });
     }
     flow.steps.push(step);
-    Ok(Edit::RemoveStepAt { index: flow.steps.len() - 1 })
+    Ok(Edit::RemoveStepAt {
+        index: flow.steps.len() - 1,
+    })
 }
 
 fn remove_step(flow: &mut Flow, id: &str) -> Result<Edit, EditError> {
@@ -206,16 +284,29 @@ fn remove_step(flow: &mut Flow, id: &str) -> Result<Edit, EditError> {
     }
     flow.triggers = kept;
 
-    Ok(Edit::RestoreStep { index, step, triggers: removed })
+    Ok(Edit::RestoreStep {
+        index,
+        step,
+        triggers: removed,
+    })
 }
 
 fn remove_step_at(flow: &mut Flow, index: usize) -> Result<Edit, EditError> {
     check_index(index, flow.steps.len(), "steps")?;
     let step = flow.steps.remove(index);
-    Ok(Edit::RestoreStep { index, step, triggers: Vec::new() })
+    Ok(Edit::RestoreStep {
+        index,
+        step,
+        triggers: Vec::new(),
+    })
 }
 
-fn restore_step(flow: &mut Flow, index: usize, step: Step, triggers: Vec<IndexedTrigger>) -> Result<Edit, EditError> {
+fn restore_step(
+    flow: &mut Flow,
+    index: usize,
+    step: Step,
+    triggers: Vec<IndexedTrigger>,
+) -> Result<Edit, EditError> {
     check_index(index, flow.steps.len() + 1, "step slots")?;
     // Inserting in ascending order puts each trigger back at its index, so
     // each index may be at most the length reached by the earlier inserts.
@@ -223,7 +314,10 @@ fn restore_step(flow: &mut Flow, index: usize, step: Step, triggers: Vec<Indexed
     for (k, indexed) in triggers.iter().enumerate() {
         check_index(indexed.index, flow.triggers.len() + k + 1, "trigger slots")?;
         if let Some(previous) = previous.filter(|&previous| indexed.index <= previous) {
-            return Err(EditError::UnorderedIndices { index: indexed.index, previous });
+            return Err(EditError::UnorderedIndices {
+                index: indexed.index,
+                previous,
+            });
         }
         previous = Some(indexed.index);
     }
@@ -245,7 +339,10 @@ fn move_steps(flow: &mut Flow, moves: Vec<StepMove>) -> Result<Edit, EditError> 
     let mut undo = Vec::with_capacity(moves.len());
     for (step_move, index) in moves.into_iter().zip(indices) {
         let old = std::mem::replace(&mut flow.steps[index].position, step_move.position);
-        undo.push(StepMove { id: step_move.id, position: old });
+        undo.push(StepMove {
+            id: step_move.id,
+            position: old,
+        });
     }
     // Undoing in reverse order restores a step that moved twice to its first position.
     undo.reverse();
@@ -259,10 +356,16 @@ fn connect(flow: &mut Flow, trigger: Trigger) -> Result<Edit, EditError> {
         return Err(EditError::SelfTrigger { id: trigger.from });
     }
     if trigger_index(flow, &trigger.from, &trigger.to).is_ok() {
-        return Err(EditError::DuplicateTrigger { from: trigger.from, to: trigger.to });
+        return Err(EditError::DuplicateTrigger {
+            from: trigger.from,
+            to: trigger.to,
+        });
     }
 
-    let inverse = Edit::Disconnect { from: trigger.from.clone(), to: trigger.to.clone() };
+    let inverse = Edit::Disconnect {
+        from: trigger.from.clone(),
+        to: trigger.to.clone(),
+    };
     flow.triggers.push(trigger);
     Ok(inverse)
 }
@@ -274,7 +377,10 @@ fn apply_batch(flow: &mut Flow, edits: Vec<Edit>) -> Result<Edit, EditError> {
             Ok(inverse) => inverses.push(inverse),
             Err(error) => {
                 rollback(flow, inverses);
-                return Err(EditError::InBatch { index, source: Box::new(error) });
+                return Err(EditError::InBatch {
+                    index,
+                    source: Box::new(error),
+                });
             }
         }
     }

@@ -45,38 +45,63 @@ impl Rect {
     }
 
     pub fn intersects(&self, other: &Rect) -> bool {
-        self.x < other.right() && other.x < self.right() && self.y < other.bottom() && other.y < self.bottom()
+        self.x < other.right()
+            && other.x < self.right()
+            && self.y < other.bottom()
+            && other.y < self.bottom()
     }
 
     pub fn contains(&self, point: Position) -> bool {
-        point.x >= self.x && point.x <= self.right() && point.y >= self.y && point.y <= self.bottom()
+        point.x >= self.x
+            && point.x <= self.right()
+            && point.y >= self.y
+            && point.y <= self.bottom()
     }
 
     pub fn union(&self, other: &Rect) -> Rect {
         let x = self.x.min(other.x);
         let y = self.y.min(other.y);
-        Rect { x, y, width: self.right().max(other.right()) - x, height: self.bottom().max(other.bottom()) - y }
+        Rect {
+            x,
+            y,
+            width: self.right().max(other.right()) - x,
+            height: self.bottom().max(other.bottom()) - y,
+        }
     }
 }
 
 /// The box a step occupies on the canvas.
 pub fn step_rect(step: &Step) -> Rect {
-    Rect { x: step.position.x, y: step.position.y, width: STEP_WIDTH, height: STEP_HEIGHT }
+    Rect {
+        x: step.position.x,
+        y: step.position.y,
+        width: STEP_WIDTH,
+        height: STEP_HEIGHT,
+    }
 }
 
 /// Where triggers leave a step.
 pub fn out_handle(step: &Step) -> Position {
-    Position { x: step.position.x + STEP_WIDTH, y: step.position.y + STEP_HEIGHT / 2.0 }
+    Position {
+        x: step.position.x + STEP_WIDTH,
+        y: step.position.y + STEP_HEIGHT / 2.0,
+    }
 }
 
 /// Where triggers enter a step.
 pub fn in_handle(step: &Step) -> Position {
-    Position { x: step.position.x, y: step.position.y + STEP_HEIGHT / 2.0 }
+    Position {
+        x: step.position.x,
+        y: step.position.y + STEP_HEIGHT / 2.0,
+    }
 }
 
 /// The smallest rectangle holding every step, or `None` for an empty flow.
 pub fn bounds(flow: &Flow) -> Option<Rect> {
-    flow.steps.iter().map(step_rect).reduce(|all, rect| all.union(&rect))
+    flow.steps
+        .iter()
+        .map(step_rect)
+        .reduce(|all, rect| all.union(&rect))
 }
 
 /// An SVG path for a trigger from an out handle to an in handle: a cubic
@@ -107,17 +132,27 @@ pub struct Viewport {
 
 impl Default for Viewport {
     fn default() -> Self {
-        Viewport { pan_x: 40.0, pan_y: 40.0, zoom: 1.0 }
+        Viewport {
+            pan_x: 40.0,
+            pan_y: 40.0,
+            zoom: 1.0,
+        }
     }
 }
 
 impl Viewport {
     pub fn to_canvas(&self, screen: Position) -> Position {
-        Position { x: (screen.x - self.pan_x) / self.zoom, y: (screen.y - self.pan_y) / self.zoom }
+        Position {
+            x: (screen.x - self.pan_x) / self.zoom,
+            y: (screen.y - self.pan_y) / self.zoom,
+        }
     }
 
     pub fn to_screen(&self, canvas: Position) -> Position {
-        Position { x: canvas.x * self.zoom + self.pan_x, y: canvas.y * self.zoom + self.pan_y }
+        Position {
+            x: canvas.x * self.zoom + self.pan_x,
+            y: canvas.y * self.zoom + self.pan_y,
+        }
     }
 
     /// Zoom by `factor` while the canvas point under `screen` stays under it.
@@ -135,13 +170,22 @@ impl Viewport {
     }
 
     pub fn panned(&self, dx: f64, dy: f64) -> Viewport {
-        Viewport { pan_x: self.pan_x + dx, pan_y: self.pan_y + dy, zoom: self.zoom }
+        Viewport {
+            pan_x: self.pan_x + dx,
+            pan_y: self.pan_y + dy,
+            zoom: self.zoom,
+        }
     }
 
     /// The part of the canvas a screen of `width` by `height` pixels shows.
     pub fn visible_rect(&self, width: f64, height: f64) -> Rect {
         let top_left = self.to_canvas(Position { x: 0.0, y: 0.0 });
-        Rect { x: top_left.x, y: top_left.y, width: width / self.zoom, height: height / self.zoom }
+        Rect {
+            x: top_left.x,
+            y: top_left.y,
+            width: width / self.zoom,
+            height: height / self.zoom,
+        }
     }
 
     /// The viewport that shows all of `content` in a screen of `width` by
@@ -150,7 +194,9 @@ impl Viewport {
     pub fn fit(content: Rect, width: f64, height: f64, padding: f64) -> Viewport {
         let room_x = (width - 2.0 * padding).max(1.0);
         let room_y = (height - 2.0 * padding).max(1.0);
-        let zoom = (room_x / content.width.max(1.0)).min(room_y / content.height.max(1.0)).clamp(MIN_ZOOM, 1.0);
+        let zoom = (room_x / content.width.max(1.0))
+            .min(room_y / content.height.max(1.0))
+            .clamp(MIN_ZOOM, 1.0);
         Viewport {
             pan_x: (width - content.width * zoom) / 2.0 - content.x * zoom,
             pan_y: (height - content.height * zoom) / 2.0 - content.y * zoom,
@@ -162,7 +208,12 @@ impl Viewport {
 /// Indices of the steps whose box meets `area`, with `margin` canvas units
 /// around it, so that the editor renders only what can be seen.
 pub fn steps_in(flow: &Flow, area: Rect, margin: f64) -> Vec<usize> {
-    let area = Rect { x: area.x - margin, y: area.y - margin, width: area.width + 2.0 * margin, height: area.height + 2.0 * margin };
+    let area = Rect {
+        x: area.x - margin,
+        y: area.y - margin,
+        width: area.width + 2.0 * margin,
+        height: area.height + 2.0 * margin,
+    };
     flow.steps
         .iter()
         .enumerate()
@@ -174,12 +225,18 @@ pub fn steps_in(flow: &Flow, area: Rect, margin: f64) -> Vec<usize> {
 /// The index of the topmost step whose box contains `point`, if any. Later
 /// steps are drawn on top, so they win.
 pub fn step_at(flow: &Flow, point: Position) -> Option<usize> {
-    flow.steps.iter().rposition(|step| step_rect(step).contains(point))
+    flow.steps
+        .iter()
+        .rposition(|step| step_rect(step).contains(point))
 }
 
 /// Ids of the steps whose box meets `area`, for box selection.
 pub fn steps_meeting(flow: &Flow, area: Rect) -> Vec<crate::model::StepId> {
-    flow.steps.iter().filter(|step| step_rect(step).intersects(&area)).map(|step| step.id.clone()).collect()
+    flow.steps
+        .iter()
+        .filter(|step| step_rect(step).intersects(&area))
+        .map(|step| step.id.clone())
+        .collect()
 }
 
 /// A position for a new step near `wanted` whose box overlaps no other step:
@@ -188,7 +245,12 @@ pub fn free_position(flow: &Flow, wanted: Position) -> Position {
     const GAP: f64 = 24.0;
     let occupied: Vec<Rect> = flow.steps.iter().map(step_rect).collect();
     let is_free = |candidate: Position| {
-        let rect = Rect { x: candidate.x - GAP / 2.0, y: candidate.y - GAP / 2.0, width: STEP_WIDTH + GAP, height: STEP_HEIGHT + GAP };
+        let rect = Rect {
+            x: candidate.x - GAP / 2.0,
+            y: candidate.y - GAP / 2.0,
+            width: STEP_WIDTH + GAP,
+            height: STEP_HEIGHT + GAP,
+        };
         !occupied.iter().any(|other| other.intersects(&rect))
     };
 
@@ -206,7 +268,10 @@ pub fn free_position(flow: &Flow, wanted: Position) -> Position {
     // NOTE: 10,000 occupied slots near `wanted` means a flow at the step
     // limit packed into one corner; below all of it is then free.
     let below = bounds(flow).map_or(wanted.y, |rect| rect.bottom() + GAP);
-    Position { x: wanted.x, y: below }
+    Position {
+        x: wanted.x,
+        y: below,
+    }
 }
 
 #[cfg(test)]
@@ -228,7 +293,11 @@ mod tests {
 
     #[test]
     fn zoom_keeps_point_under_pointer() {
-        let viewport = Viewport { pan_x: 13.0, pan_y: -7.0, zoom: 0.8 };
+        let viewport = Viewport {
+            pan_x: 13.0,
+            pan_y: -7.0,
+            zoom: 0.8,
+        };
         let pointer = Position { x: 300.0, y: 200.0 };
         let before = viewport.to_canvas(pointer);
         let after = viewport.zoom_at(pointer, 1.7).to_canvas(pointer);
@@ -250,7 +319,10 @@ mod tests {
 
     #[test]
     fn fit_shows_whole_flow() {
-        let flow = Flow { steps: vec![step("a", -500.0, 0.0), step("b", 2000.0, 900.0)], ..Flow::default() };
+        let flow = Flow {
+            steps: vec![step("a", -500.0, 0.0), step("b", 2000.0, 900.0)],
+            ..Flow::default()
+        };
         let content = bounds(&flow).expect("two steps have bounds");
         let viewport = Viewport::fit(content, 1000.0, 600.0, 20.0);
         let visible = viewport.visible_rect(1000.0, 600.0);
@@ -267,26 +339,44 @@ mod tests {
 
     #[test]
     fn steps_in_skips_offscreen_steps() {
-        let flow = Flow { steps: vec![step("near", 0.0, 0.0), step("far", 5000.0, 5000.0)], ..Flow::default() };
-        let area = Rect { x: 0.0, y: 0.0, width: 800.0, height: 600.0 };
+        let flow = Flow {
+            steps: vec![step("near", 0.0, 0.0), step("far", 5000.0, 5000.0)],
+            ..Flow::default()
+        };
+        let area = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 800.0,
+            height: 600.0,
+        };
 
         assert_eq!(steps_in(&flow, area, 100.0), vec![0]);
     }
 
     #[test]
     fn free_position_avoids_overlap() {
-        let flow = Flow { steps: vec![step("a", 0.0, 0.0), step("b", 0.0, 96.0)], ..Flow::default() };
+        let flow = Flow {
+            steps: vec![step("a", 0.0, 0.0), step("b", 0.0, 96.0)],
+            ..Flow::default()
+        };
         let position = free_position(&flow, Position { x: 0.0, y: 0.0 });
         let placed = step("new", position.x, position.y);
 
         for other in &flow.steps {
-            assert!(!step_rect(other).intersects(&step_rect(&placed)), "overlaps {}", other.id);
+            assert!(
+                !step_rect(other).intersects(&step_rect(&placed)),
+                "overlaps {}",
+                other.id
+            );
         }
     }
 
     #[test]
     fn step_at_prefers_topmost() {
-        let flow = Flow { steps: vec![step("under", 0.0, 0.0), step("over", 100.0, 10.0)], ..Flow::default() };
+        let flow = Flow {
+            steps: vec![step("under", 0.0, 0.0), step("over", 100.0, 10.0)],
+            ..Flow::default()
+        };
 
         assert_eq!(step_at(&flow, Position { x: 150.0, y: 30.0 }), Some(1));
         assert_eq!(step_at(&flow, Position { x: 10.0, y: 30.0 }), Some(0));
@@ -295,9 +385,20 @@ mod tests {
 
     #[test]
     fn rect_from_corners_in_any_order() {
-        let rect = Rect::from_corners(Position { x: 10.0, y: 50.0 }, Position { x: -10.0, y: 20.0 });
+        let rect = Rect::from_corners(
+            Position { x: 10.0, y: 50.0 },
+            Position { x: -10.0, y: 20.0 },
+        );
 
-        assert_eq!(rect, Rect { x: -10.0, y: 20.0, width: 20.0, height: 30.0 });
+        assert_eq!(
+            rect,
+            Rect {
+                x: -10.0,
+                y: 20.0,
+                width: 20.0,
+                height: 30.0
+            }
+        );
         assert!(rect.contains(Position { x: 0.0, y: 30.0 }));
     }
 }

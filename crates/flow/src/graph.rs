@@ -42,7 +42,12 @@ impl<'a> StepGraph<'a> {
         let trigger_ends: Vec<(Option<usize>, Option<usize>)> = flow
             .triggers
             .iter()
-            .map(|trigger| (index.get(trigger.from.as_str()).copied(), index.get(trigger.to.as_str()).copied()))
+            .map(|trigger| {
+                (
+                    index.get(trigger.from.as_str()).copied(),
+                    index.get(trigger.to.as_str()).copied(),
+                )
+            })
             .collect();
 
         let mut seen = HashSet::with_capacity(flow.triggers.len());
@@ -57,7 +62,13 @@ impl<'a> StepGraph<'a> {
             pred[to].push(from);
         }
 
-        StepGraph { index, first, trigger_ends, succ, pred }
+        StepGraph {
+            index,
+            first,
+            trigger_ends,
+            succ,
+            pred,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -117,7 +128,9 @@ impl<'a> StepGraph<'a> {
                 inside[node] = true;
             }
             let start = component.iter().copied().min();
-            if let Some(cycle) = start.and_then(|start| self.cycle_through(start, |node| inside[node])) {
+            if let Some(cycle) =
+                start.and_then(|start| self.cycle_through(start, |node| inside[node]))
+            {
                 found.push((cycle, component.len()));
             }
             for &node in component {
@@ -131,7 +144,11 @@ impl<'a> StepGraph<'a> {
 
     /// Finds the shortest cycle through `start` whose steps all satisfy `inside`,
     /// in the order the triggers pass them, starting at `start`.
-    pub fn cycle_through(&self, start: usize, inside: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
+    pub fn cycle_through(
+        &self,
+        start: usize,
+        inside: impl Fn(usize) -> bool,
+    ) -> Option<Vec<usize>> {
         let mut parent: HashMap<usize, usize> = HashMap::new();
         let mut queue = VecDeque::from([start]);
 

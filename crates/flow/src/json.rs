@@ -16,7 +16,8 @@ pub const FORMAT: &str = "baton.flow";
 pub const FORMAT_VERSION: u64 = 1;
 
 /// Maximum size of an imported file, in bytes. A flow at the step and
-/// trigger limits, pretty-printed, is about 10 MB, so this leaves room.
+/// trigger limits is about 9 MB pretty-printed with 11-character step ids,
+/// and an estimated 20 MB with step ids at their maximum length.
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Serialize)]
@@ -43,9 +44,15 @@ pub enum ImportError {
     TooLarge { bytes: usize, max: usize },
 
     #[error("the file is not valid JSON: {message} at line {line}, column {column}")]
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
 
-    #[error("the file is not a Baton flow export: expected a JSON object with \"format\": \"{FORMAT}\"")]
+    #[error(
+        "the file is not a Baton flow export: expected a JSON object with \"format\": \"{FORMAT}\""
+    )]
     NotAnObject,
 
     #[error("the field `{field}` is missing: a Baton flow export has \"format\", \"format_version\" and \"flow\"")]
@@ -64,7 +71,7 @@ pub enum ImportError {
     InvalidField { path: String, message: String },
 }
 
-/// Returns the first step whose position is not finite.
+/// Returns the id of the first step whose position is not finite.
 pub(crate) fn non_finite_step(flow: &Flow) -> Option<&str> {
     flow.steps
         .iter()
@@ -75,16 +82,27 @@ pub(crate) fn non_finite_step(flow: &Flow) -> Option<&str> {
 /// Writes `flow` as pretty-printed JSON in its envelope.
 pub fn export(flow: &Flow) -> Result<String, ExportError> {
     if let Some(step) = non_finite_step(flow) {
-        return Err(ExportError::NonFinitePosition { step: step.to_string() });
+        return Err(ExportError::NonFinitePosition {
+            step: step.to_string(),
+        });
     }
-    let envelope = Envelope { format: FORMAT, format_version: FORMAT_VERSION, flow };
-    serde_json::to_string_pretty(&envelope).map_err(|error| ExportError::Serialize { message: error.to_string() })
+    let envelope = Envelope {
+        format: FORMAT,
+        format_version: FORMAT_VERSION,
+        flow,
+    };
+    serde_json::to_string_pretty(&envelope).map_err(|error| ExportError::Serialize {
+        message: error.to_string(),
+    })
 }
 
 /// Reads a flow from JSON written by `export`.
 pub fn import(text: &str) -> Result<Flow, ImportError> {
     if text.len() > MAX_IMPORT_BYTES {
-        return Err(ImportError::TooLarge { bytes: text.len(), max: MAX_IMPORT_BYTES });
+        return Err(ImportError::TooLarge {
+            bytes: text.len(),
+            max: MAX_IMPORT_BYTES,
+        });
     }
     let value: Value = serde_json::from_str(text).map_err(|error| ImportError::Syntax {
         line: error.line(),
@@ -96,15 +114,29 @@ pub fn import(text: &str) -> Result<Flow, ImportError> {
     };
 
     check_format(&envelope)?;
-    let flow = envelope.remove("flow").ok_or(ImportError::MissingField { field: "flow" })?;
-    if let Some(field) = envelope.keys().find(|key| !matches!(key.as_str(), "format" | "format_version")) {
-        return Err(ImportError::UnknownField { field: field.clone() });
+    let flow = envelope
+        .remove("flow")
+        .ok_or(ImportError::MissingField { field: "flow" })?;
+    if let Some(field) = envelope
+        .keys()
+        .find(|key| !matches!(key.as_str(), "format" | "format_version"))
+    {
+        return Err(ImportError::UnknownField {
+            field: field.clone(),
+        });
     }
 
     serde_path_to_error::deserialize(flow).map_err(|error| {
         let path = error.path().to_string();
-        let path = if path == "." { "flow".to_string() } else { format!("flow.{path}") };
-        ImportError::InvalidField { path, message: error.into_inner().to_string() }
+        let path = if path == "." {
+            "flow".to_string()
+        } else {
+            format!("flow.{path}")
+        };
+        ImportError::InvalidField {
+            path,
+            message: error.into_inner().to_string(),
+        }
     })
 }
 
@@ -112,12 +144,20 @@ fn check_format(envelope: &Map<String, Value>) -> Result<(), ImportError> {
     match envelope.get("format") {
         None => return Err(ImportError::MissingField { field: "format" }),
         Some(Value::String(format)) if format == FORMAT => {}
-        Some(other) => return Err(ImportError::WrongFormat { found: other.to_string() }),
+        Some(other) => {
+            return Err(ImportError::WrongFormat {
+                found: other.to_string(),
+            })
+        }
     }
     match envelope.get("format_version") {
-        None => Err(ImportError::MissingField { field: "format_version" }),
+        None => Err(ImportError::MissingField {
+            field: "format_version",
+        }),
         Some(Value::Number(version)) if version.as_u64() == Some(FORMAT_VERSION) => Ok(()),
-        Some(other) => Err(ImportError::UnsupportedVersion { found: other.to_string() }),
+        Some(other) => Err(ImportError::UnsupportedVersion {
+            found: other.to_string(),
+        }),
     }
 }
 

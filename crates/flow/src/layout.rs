@@ -15,9 +15,9 @@
 //! connected component separately, leaving the caller to arrange them, and
 //! adds a `log` dependency. The layered method fits in this one module.
 
+use crate::edit::{Edit, StepMove};
 use crate::graph::{longest_path_levels, StepGraph};
 use crate::limits::MAX_COORDINATE;
-use crate::edit::{Edit, StepMove};
 use crate::model::{Flow, Position};
 
 /// Sizes of the layout, in canvas units.
@@ -37,28 +37,49 @@ pub struct LayoutConfig {
 
 impl Default for LayoutConfig {
     fn default() -> Self {
-        LayoutConfig { node_width: 220.0, node_height: 72.0, layer_gap: 80.0, node_gap: 32.0, sweeps: 4 }
+        LayoutConfig {
+            node_width: 220.0,
+            node_height: 72.0,
+            layer_gap: 80.0,
+            node_gap: 32.0,
+            sweeps: 4,
+        }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LayoutError {
     #[error("layout setting {name} is {value}, but it must be a finite number {requirement}")]
-    InvalidConfig { name: &'static str, value: f64, requirement: &'static str },
+    InvalidConfig {
+        name: &'static str,
+        value: f64,
+        requirement: &'static str,
+    },
 }
 
 impl LayoutConfig {
     fn check(&self) -> Result<(), LayoutError> {
-        let sizes = [("node_width", self.node_width), ("node_height", self.node_height)];
+        let sizes = [
+            ("node_width", self.node_width),
+            ("node_height", self.node_height),
+        ];
         let gaps = [("layer_gap", self.layer_gap), ("node_gap", self.node_gap)];
         for (name, value) in sizes {
             if !(value.is_finite() && value > 0.0 && value <= MAX_COORDINATE) {
-                return Err(LayoutError::InvalidConfig { name, value, requirement: "above 0 and at most 10000000" });
+                return Err(LayoutError::InvalidConfig {
+                    name,
+                    value,
+                    requirement: "above 0 and at most 10000000",
+                });
             }
         }
         for (name, value) in gaps {
-            if !(value.is_finite() && value >= 0.0 && value <= MAX_COORDINATE) {
-                return Err(LayoutError::InvalidConfig { name, value, requirement: "of 0 or more, at most 10000000" });
+            if !(0.0..=MAX_COORDINATE).contains(&value) {
+                return Err(LayoutError::InvalidConfig {
+                    name,
+                    value,
+                    requirement: "of 0 or more, at most 10000000",
+                });
             }
         }
         Ok(())
@@ -85,7 +106,9 @@ pub fn layout(flow: &Flow, config: &LayoutConfig) -> Result<Vec<Position>, Layou
     let mut order = layered.initial_order();
     reduce_crossings(&layered, &mut order, config.sweeps);
 
-    let pinned: Vec<bool> = (0..flow.steps.len()).map(|i| keeps_position(flow, i)).collect();
+    let pinned: Vec<bool> = (0..flow.steps.len())
+        .map(|i| keeps_position(flow, i))
+        .collect();
     Ok(assign_coordinates(flow, &layered, &order, &pinned, config))
 }
 
@@ -101,7 +124,10 @@ pub fn layout_edit(flow: &Flow, config: &LayoutConfig) -> Result<Edit, LayoutErr
         .zip(positions)
         .filter(|(step, _)| seen.insert(step.id.as_str()))
         .filter(|(step, position)| step.position != *position)
-        .map(|(step, position)| StepMove { id: step.id.clone(), position })
+        .map(|(step, position)| StepMove {
+            id: step.id.clone(),
+            position,
+        })
         .collect();
     Ok(Edit::MoveSteps { moves })
 }
@@ -157,7 +183,13 @@ impl Layered {
             }
         }
 
-        Layered { real, layer, up, down, topological }
+        Layered {
+            real,
+            layer,
+            up,
+            down,
+            topological,
+        }
     }
 
     fn layer_count(&self) -> usize {
@@ -222,7 +254,8 @@ fn acyclic_successors(graph: &StepGraph) -> Vec<Vec<usize>> {
 
 fn kahn_order(succ: &[Vec<usize>], pred: &[Vec<usize>]) -> Vec<usize> {
     let mut indegree: Vec<usize> = pred.iter().map(Vec::len).collect();
-    let mut ready: std::collections::VecDeque<usize> = (0..succ.len()).filter(|&i| indegree[i] == 0).collect();
+    let mut ready: std::collections::VecDeque<usize> =
+        (0..succ.len()).filter(|&i| indegree[i] == 0).collect();
     let mut order = Vec::with_capacity(succ.len());
     while let Some(node) = ready.pop_front() {
         order.push(node);
@@ -298,12 +331,16 @@ fn count_crossings(layered: &Layered, order: &[Vec<usize>], position: &mut [usiz
     }
 
     let mut total = 0u64;
+    let mut tree: Vec<u64> = Vec::new();
+    let mut targets: Vec<usize> = Vec::new();
     for pair in order.windows(2) {
         let (upper, lower) = (&pair[0], &pair[1]);
-        let mut tree = vec![0u64; lower.len() + 1];
+        tree.clear();
+        tree.resize(lower.len() + 1, 0);
         let mut seen = 0u64;
         for &node in upper {
-            let mut targets: Vec<usize> = layered.down[node].iter().map(|&n| position[n]).collect();
+            targets.clear();
+            targets.extend(layered.down[node].iter().map(|&n| position[n]));
             targets.sort_unstable();
             // Edges seen so far that end right of this target cross it.
             for &target in &targets {
@@ -364,11 +401,19 @@ fn assign_coordinates(
                 y[node] = flow.steps[node].position.y;
                 continue;
             }
-            let above: Vec<f64> = layered.up[node].iter().map(|&n| y[n]).collect();
-            let wanted = if above.is_empty() { 0.0 } else { above.iter().sum::<f64>() / above.len() as f64 };
+            let above = &layered.up[node];
+            let wanted = if above.is_empty() {
+                0.0
+            } else {
+                above.iter().map(|&n| y[n]).sum::<f64>() / above.len() as f64
+            };
             let mut top = wanted.max(floor);
 
-            let height = if node < layered.real { config.node_height } else { 0.0 };
+            let height = if node < layered.real {
+                config.node_height
+            } else {
+                0.0
+            };
             if node < layered.real {
                 // Obstacles share one height, so sorting by top also sorts by bottom.
                 while let Some(&obstacle) = in_column.get(next_obstacle) {

@@ -7,7 +7,8 @@
 //! validation. A cycle makes stages and estimates meaningless, so they
 //! return `PlanError::Cycle`.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -23,8 +24,17 @@ pub enum PlanError {
 fn topological_order(flow: &Flow, graph: &StepGraph) -> Result<Vec<usize>, PlanError> {
     graph.topological_order().ok_or_else(|| {
         let cycles = graph.cycles(&graph.sccs());
-        let steps = cycles.into_iter().next().map(|(cycle, _)| cycle).unwrap_or_default();
-        PlanError::Cycle { steps: steps.into_iter().map(|i| flow.steps[i].id.clone()).collect() }
+        let steps = cycles
+            .into_iter()
+            .next()
+            .map(|(cycle, _)| cycle)
+            .unwrap_or_default();
+        PlanError::Cycle {
+            steps: steps
+                .into_iter()
+                .map(|i| flow.steps[i].id.clone())
+                .collect(),
+        }
     })
 }
 
@@ -85,7 +95,10 @@ pub fn estimate(flow: &Flow, durations: &HashMap<SyncId, u64>) -> Result<Estimat
     let mut finish = vec![0u64; flow.steps.len()];
     let mut via: Vec<Option<usize>> = vec![None; flow.steps.len()];
     for &node in &order {
-        let latest = graph.pred[node].iter().copied().max_by_key(|&p| (finish[p], std::cmp::Reverse(p)));
+        let latest = graph.pred[node]
+            .iter()
+            .copied()
+            .max_by_key(|&p| (finish[p], std::cmp::Reverse(p)));
         let start = latest.map_or(0, |p| finish[p]);
         finish[node] = start.saturating_add(duration[node]);
         via[node] = latest;
@@ -140,15 +153,19 @@ pub fn suggest_triggers(flow: &Flow, syncs: &[Sync]) -> Suggestion {
     let graph = StepGraph::new(flow);
     let catalog: HashMap<&str, &Sync> = syncs.iter().map(|sync| (sync.id.as_str(), sync)).collect();
     let mut succ = graph.succ.clone();
+    let mut pred = graph.pred.clone();
+    // NOTE: a flow that already has a cycle gets no rank, so every search
+    // below may visit the whole flow, once per lookup.
+    let mut order = Order::new(&succ);
     let mut added: Vec<(usize, usize)> = Vec::new();
     let mut unsatisfiable = Vec::new();
 
     for (reader, lookup, writer) in lookup_pairs(flow, &graph, &catalog) {
-        let everything = |_: usize, _: usize| true;
-        if shortest_path(&succ, writer, reader, everything).is_some() {
+        let rank = order.as_ref().map(|order| order.rank.as_slice());
+        if ranked_path(&succ, rank, writer, reader).is_some() {
             continue;
         }
-        if let Some(path) = shortest_path(&succ, reader, writer, everything) {
+        if let Some(path) = ranked_path(&succ, rank, reader, writer) {
             unsatisfiable.push(UnsatisfiableLookup {
                 step: flow.steps[reader].id.clone(),
                 field: lookup.field.clone(),
@@ -158,11 +175,17 @@ pub fn suggest_triggers(flow: &Flow, syncs: &[Sync]) -> Suggestion {
             });
             continue;
         }
+
         succ[writer].push(reader);
+        pred[reader].push(writer);
         added.push((writer, reader));
+        if let Some(order) = order.as_mut() {
+            order.insert(&succ, &pred, writer, reader);
+        }
     }
 
-    let triggers = drop_implied(&succ, added)
+    let rank = order.as_ref().map(|order| order.rank.as_slice());
+    let triggers = drop_implied(&succ, rank, added)
         .into_iter()
         .map(|(from, to)| Trigger {
             from: flow.steps[from].id.clone(),
@@ -170,7 +193,125 @@ pub fn suggest_triggers(flow: &Flow, syncs: &[Sync]) -> Suggestion {
             condition: TriggerCondition::OnSuccess,
         })
         .collect();
-    Suggestion { triggers, unsatisfiable }
+    Suggestion {
+        triggers,
+        unsatisfiable,
+    }
+}
+
+/// A topological rank kept up to date while triggers are added.
+struct Order {
+    rank: Vec<usize>,
+    /// Visit marks for the searches of `insert`, by generation, so no search
+    /// allocates or clears a set.
+    mark: Vec<u32>,
+    generation: u32,
+}
+
+impl Order {
+    /// Ranks the steps of `succ` by Kahn's algorithm, taking the ready step
+    /// that comes first in the flow, so ranks follow the flow's order where
+    /// the triggers allow. `None` when `succ` has a cycle.
+    fn new(succ: &[Vec<usize>]) -> Option<Order> {
+        let mut indegree = vec![0usize; succ.len()];
+        for &next in succ.iter().flatten() {
+            indegree[next] += 1;
+        }
+        let mut ready: BinaryHeap<Reverse<usize>> = (0..succ.len())
+            .filter(|&i| indegree[i] == 0)
+            .map(Reverse)
+            .collect();
+
+        let mut rank = vec![0; succ.len()];
+        let mut next_rank = 0;
+        while let Some(Reverse(node)) = ready.pop() {
+            rank[node] = next_rank;
+            next_rank += 1;
+            for &next in &succ[node] {
+                indegree[next] -= 1;
+                if indegree[next] == 0 {
+                    ready.push(Reverse(next));
+                }
+            }
+        }
+
+        (next_rank == succ.len()).then(|| Order {
+            rank,
+            mark: vec![0; succ.len()],
+            generation: 0,
+        })
+    }
+
+    /// Restores the rank after inserting the edge `from -> to`, which must
+    /// close no cycle, without ranking the whole flow again. Only steps
+    /// ranked between the two ends can be out of order: those reachable from
+    /// `to` and those reaching `from`. They swap places as two groups,
+    /// reusing their own ranks, so the second group comes first.
+    fn insert(&mut self, succ: &[Vec<usize>], pred: &[Vec<usize>], from: usize, to: usize) {
+        let (lower, upper) = (self.rank[to], self.rank[from]);
+        if lower >= upper {
+            return;
+        }
+
+        let forward = self.collect(to, succ, |rank| rank < upper);
+        let backward = self.collect(from, pred, |rank| rank > lower);
+
+        let mut slots: Vec<usize> = forward
+            .iter()
+            .chain(&backward)
+            .map(|&node| self.rank[node])
+            .collect();
+        slots.sort_unstable();
+        for (node, slot) in backward.into_iter().chain(forward).zip(slots) {
+            self.rank[node] = slot;
+        }
+    }
+
+    /// Lists `start` and the steps reachable from it along `edges` whose
+    /// rank satisfies `inside`, sorted by rank.
+    fn collect(
+        &mut self,
+        start: usize,
+        edges: &[Vec<usize>],
+        inside: impl Fn(usize) -> bool,
+    ) -> Vec<usize> {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.mark.fill(0);
+            self.generation = 1;
+        }
+
+        self.mark[start] = self.generation;
+        let mut nodes = vec![start];
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            for &next in &edges[node] {
+                if inside(self.rank[next]) && self.mark[next] != self.generation {
+                    self.mark[next] = self.generation;
+                    nodes.push(next);
+                    stack.push(next);
+                }
+            }
+        }
+        nodes.sort_unstable_by_key(|&node| self.rank[node]);
+        nodes
+    }
+}
+
+/// Finds the shortest path from `start` to `goal`. With a topological rank,
+/// the search skips every step ranked after `goal`, which no path to `goal`
+/// can pass.
+fn ranked_path(
+    succ: &[Vec<usize>],
+    rank: Option<&[usize]>,
+    start: usize,
+    goal: usize,
+) -> Option<Vec<usize>> {
+    match rank {
+        Some(rank) if rank[start] >= rank[goal] => None,
+        Some(rank) => shortest_path(succ, start, goal, |_, next| rank[next] <= rank[goal]),
+        None => shortest_path(succ, start, goal, |_, _| true),
+    }
 }
 
 /// Lists every (reader, lookup, writer) of the flow, readers in flow order.
@@ -185,7 +326,10 @@ fn lookup_pairs<'a>(
     let mut writers: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for i in (0..flow.steps.len()).filter(|&i| first(i)) {
         if let Some(sync) = sync_of(i) {
-            let key = (sync.destination.connection_id.as_str(), sync.destination.object.as_str());
+            let key = (
+                sync.destination.connection_id.as_str(),
+                sync.destination.object.as_str(),
+            );
             writers.entry(key).or_default().push(i);
         }
     }
@@ -196,7 +340,10 @@ fn lookup_pairs<'a>(
             continue;
         };
         for lookup in &sync.lookups {
-            let key = (sync.destination.connection_id.as_str(), lookup.object.as_str());
+            let key = (
+                sync.destination.connection_id.as_str(),
+                lookup.object.as_str(),
+            );
             for &writer in writers.get(&key).into_iter().flatten() {
                 if writer != reader {
                     pairs.push((reader, lookup, writer));
@@ -209,13 +356,22 @@ fn lookup_pairs<'a>(
 
 /// Removes each added edge that a path through the other edges implies,
 /// checking the latest additions first.
-fn drop_implied(succ: &[Vec<usize>], added: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    let mut removed: Vec<(usize, usize)> = Vec::new();
+fn drop_implied(
+    succ: &[Vec<usize>],
+    rank: Option<&[usize]>,
+    added: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    let mut removed: HashSet<(usize, usize)> = HashSet::new();
     for &(from, to) in added.iter().rev() {
-        let usable = |a: usize, b: usize| (a, b) != (from, to) && !removed.contains(&(a, b));
+        let within = |next: usize| rank.is_none_or(|rank| rank[next] <= rank[to]);
+        let usable =
+            |a: usize, b: usize| (a, b) != (from, to) && !removed.contains(&(a, b)) && within(b);
         if shortest_path(succ, from, to, usable).is_some() {
-            removed.push((from, to));
+            removed.insert((from, to));
         }
     }
-    added.into_iter().filter(|edge| !removed.contains(edge)).collect()
+    added
+        .into_iter()
+        .filter(|edge| !removed.contains(edge))
+        .collect()
 }

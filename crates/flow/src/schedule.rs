@@ -157,7 +157,10 @@ impl Schedule {
     pub fn parse(text: &str) -> Result<Schedule, ScheduleError> {
         let chars = text.chars().count();
         if chars > MAX_SCHEDULE_CHARS {
-            return Err(ScheduleError::TooLong { chars, max: MAX_SCHEDULE_CHARS });
+            return Err(ScheduleError::TooLong {
+                chars,
+                max: MAX_SCHEDULE_CHARS,
+            });
         }
 
         let trimmed = text.trim();
@@ -190,7 +193,9 @@ impl Schedule {
         };
 
         if !schedule.can_fire() {
-            return Err(ScheduleError::NeverFires { schedule: schedule.source });
+            return Err(ScheduleError::NeverFires {
+                schedule: schedule.source,
+            });
         }
         Ok(schedule)
     }
@@ -227,9 +232,11 @@ impl Schedule {
             } else if !self.day_matches(date) {
                 time = date.succ_opt()?.and_hms_opt(0, 0, 0)?;
             } else if !self.hours.has(time.hour()) {
-                time = date.and_hms_opt(time.hour(), 0, 0)? + TimeDelta::hours(1);
+                time = date
+                    .and_hms_opt(time.hour(), 0, 0)?
+                    .checked_add_signed(TimeDelta::hours(1))?;
             } else if !self.minutes.has(time.minute()) {
-                time += TimeDelta::minutes(1);
+                time = time.checked_add_signed(TimeDelta::minutes(1))?;
             } else {
                 return Some(time.and_utc());
             }
@@ -254,10 +261,12 @@ impl Schedule {
             return true;
         }
         const DAYS_IN_MONTH: [u32; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        (1..=12u32).filter(|&month| self.months.has(month)).any(|month| {
-            let days = DAYS_IN_MONTH[(month - 1) as usize];
-            (1..=days).any(|day| self.days_of_month.has(day))
-        })
+        (1..=12u32)
+            .filter(|&month| self.months.has(month))
+            .any(|month| {
+                let days = DAYS_IN_MONTH[(month - 1) as usize];
+                (1..=days).any(|day| self.days_of_month.has(day))
+            })
     }
 }
 
@@ -285,7 +294,9 @@ fn expand_macro(text: &str) -> Result<&str, ScheduleError> {
         "@weekly" => Ok("0 0 * * 0"),
         "@daily" | "@midnight" => Ok("0 0 * * *"),
         "@hourly" => Ok("0 * * * *"),
-        _ => Err(ScheduleError::UnknownMacro { name: text.to_string() }),
+        _ => Err(ScheduleError::UnknownMacro {
+            name: text.to_string(),
+        }),
     }
 }
 
@@ -324,7 +335,11 @@ fn parse_part(field: Field, part: &str) -> Result<u64, String> {
         None => 1,
         Some(text) => match text.parse::<u32>() {
             Ok(step) if step >= 1 => step,
-            _ => return Err(format!("the step `{text}` is not a whole number of 1 or more")),
+            _ => {
+                return Err(format!(
+                    "the step `{text}` is not a whole number of 1 or more"
+                ))
+            }
         },
     };
 
@@ -373,7 +388,9 @@ mod tests {
     use super::*;
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn next(schedule: &str, after: &str) -> String {
@@ -383,47 +400,94 @@ mod tests {
 
     #[test]
     fn daily_fires_next_day() {
-        assert_eq!(next("0 6 * * *", "2026-03-01T06:00:00Z"), "2026-03-02T06:00:00+00:00");
-        assert_eq!(next("0 6 * * *", "2026-03-01T05:59:59Z"), "2026-03-01T06:00:00+00:00");
+        assert_eq!(
+            next("0 6 * * *", "2026-03-01T06:00:00Z"),
+            "2026-03-02T06:00:00+00:00"
+        );
+        assert_eq!(
+            next("0 6 * * *", "2026-03-01T05:59:59Z"),
+            "2026-03-01T06:00:00+00:00"
+        );
     }
 
     #[test]
     fn steps_ranges_and_lists() {
-        assert_eq!(next("*/15 * * * *", "2026-03-01T10:07:30Z"), "2026-03-01T10:15:00+00:00");
-        assert_eq!(next("5/20 * * * *", "2026-03-01T10:30:00Z"), "2026-03-01T10:45:00+00:00");
-        assert_eq!(next("0 9-17/4 * * *", "2026-03-01T14:00:00Z"), "2026-03-01T17:00:00+00:00");
-        assert_eq!(next("0 0 1,15 * *", "2026-03-02T00:00:00Z"), "2026-03-15T00:00:00+00:00");
+        assert_eq!(
+            next("*/15 * * * *", "2026-03-01T10:07:30Z"),
+            "2026-03-01T10:15:00+00:00"
+        );
+        assert_eq!(
+            next("5/20 * * * *", "2026-03-01T10:30:00Z"),
+            "2026-03-01T10:45:00+00:00"
+        );
+        assert_eq!(
+            next("0 9-17/4 * * *", "2026-03-01T14:00:00Z"),
+            "2026-03-01T17:00:00+00:00"
+        );
+        assert_eq!(
+            next("0 0 1,15 * *", "2026-03-02T00:00:00Z"),
+            "2026-03-15T00:00:00+00:00"
+        );
     }
 
     #[test]
     fn names_and_sunday_as_seven() {
         // 2026-03-01 is a Sunday.
-        assert_eq!(next("0 0 * * mon-fri", "2026-02-28T12:00:00Z"), "2026-03-02T00:00:00+00:00");
-        assert_eq!(next("0 0 * * 7", "2026-02-28T12:00:00Z"), "2026-03-01T00:00:00+00:00");
-        assert_eq!(next("0 0 1 DEC *", "2026-03-01T00:00:00Z"), "2026-12-01T00:00:00+00:00");
+        assert_eq!(
+            next("0 0 * * mon-fri", "2026-02-28T12:00:00Z"),
+            "2026-03-02T00:00:00+00:00"
+        );
+        assert_eq!(
+            next("0 0 * * 7", "2026-02-28T12:00:00Z"),
+            "2026-03-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            next("0 0 1 DEC *", "2026-03-01T00:00:00Z"),
+            "2026-12-01T00:00:00+00:00"
+        );
     }
 
     #[test]
     fn restricted_day_fields_match_either() {
         // The 13th, or any Friday: 2026-03-06 is the first Friday after the 1st.
-        assert_eq!(next("0 0 13 * fri", "2026-03-01T00:00:00Z"), "2026-03-06T00:00:00+00:00");
+        assert_eq!(
+            next("0 0 13 * fri", "2026-03-01T00:00:00Z"),
+            "2026-03-06T00:00:00+00:00"
+        );
         // With `*` in the day-of-week field, only the 13th counts.
-        assert_eq!(next("0 0 13 * *", "2026-03-01T00:00:00Z"), "2026-03-13T00:00:00+00:00");
+        assert_eq!(
+            next("0 0 13 * *", "2026-03-01T00:00:00Z"),
+            "2026-03-13T00:00:00+00:00"
+        );
     }
 
     #[test]
     fn leap_day_and_year_end() {
-        assert_eq!(next("0 0 29 2 *", "2026-03-01T00:00:00Z"), "2028-02-29T00:00:00+00:00");
-        assert_eq!(next("59 23 31 12 *", "2026-12-31T23:59:00Z"), "2027-12-31T23:59:00+00:00");
+        assert_eq!(
+            next("0 0 29 2 *", "2026-03-01T00:00:00Z"),
+            "2028-02-29T00:00:00+00:00"
+        );
+        assert_eq!(
+            next("59 23 31 12 *", "2026-12-31T23:59:00Z"),
+            "2027-12-31T23:59:00+00:00"
+        );
     }
 
     #[test]
     fn macros_expand() {
-        assert_eq!(next("@hourly", "2026-03-01T10:00:00Z"), "2026-03-01T11:00:00+00:00");
-        assert_eq!(next("@weekly", "2026-03-01T10:00:00Z"), "2026-03-08T00:00:00+00:00");
+        assert_eq!(
+            next("@hourly", "2026-03-01T10:00:00Z"),
+            "2026-03-01T11:00:00+00:00"
+        );
+        assert_eq!(
+            next("@weekly", "2026-03-01T10:00:00Z"),
+            "2026-03-08T00:00:00+00:00"
+        );
         assert_eq!(
             Schedule::parse("@reboot"),
-            Err(ScheduleError::UnknownMacro { name: "@reboot".into() })
+            Err(ScheduleError::UnknownMacro {
+                name: "@reboot".into()
+            })
         );
     }
 
@@ -443,7 +507,9 @@ mod tests {
         ];
         for (text, expected) in cases {
             match Schedule::parse(text) {
-                Err(ScheduleError::InvalidField { field, .. }) => assert_eq!(field, expected, "{text}"),
+                Err(ScheduleError::InvalidField { field, .. }) => {
+                    assert_eq!(field, expected, "{text}")
+                }
                 other => panic!("{text}: expected an invalid {expected} field, got {other:?}"),
             }
         }
@@ -460,23 +526,44 @@ mod tests {
     fn wrong_field_count_and_empty() {
         assert_eq!(
             Schedule::parse("0 6 * *"),
-            Err(ScheduleError::FieldCount { schedule: "0 6 * *".into(), count: 4 })
+            Err(ScheduleError::FieldCount {
+                schedule: "0 6 * *".into(),
+                count: 4
+            })
         );
-        assert!(matches!(Schedule::parse("0 0 6 * * *"), Err(ScheduleError::FieldCount { count: 6, .. })));
+        assert!(matches!(
+            Schedule::parse("0 0 6 * * *"),
+            Err(ScheduleError::FieldCount { count: 6, .. })
+        ));
         assert_eq!(Schedule::parse("   "), Err(ScheduleError::Empty));
     }
 
     #[test]
     fn impossible_date_never_fires() {
-        assert!(matches!(Schedule::parse("0 0 30 2 *"), Err(ScheduleError::NeverFires { .. })));
-        assert!(matches!(Schedule::parse("0 0 31 4,6 *"), Err(ScheduleError::NeverFires { .. })));
+        assert!(matches!(
+            Schedule::parse("0 0 30 2 *"),
+            Err(ScheduleError::NeverFires { .. })
+        ));
+        assert!(matches!(
+            Schedule::parse("0 0 31 4,6 *"),
+            Err(ScheduleError::NeverFires { .. })
+        ));
         // With a weekday as well, the weekday alone lets it fire.
         assert!(Schedule::parse("0 0 30 2 mon").is_ok());
     }
 
     #[test]
+    fn end_of_time_returns_none() {
+        let schedule = Schedule::parse("0 0 1 1 *").unwrap();
+        assert_eq!(schedule.next_after(DateTime::<Utc>::MAX_UTC), None);
+    }
+
+    #[test]
     fn too_long_is_rejected() {
         let text = "0 ".repeat(200);
-        assert!(matches!(Schedule::parse(&text), Err(ScheduleError::TooLong { .. })));
+        assert!(matches!(
+            Schedule::parse(&text),
+            Err(ScheduleError::TooLong { .. })
+        ));
     }
 }

@@ -24,6 +24,11 @@ mod warnings;
 pub fn validate(flow: &Flow, syncs: &[Sync]) -> Vec<Problem> {
     let graph = StepGraph::new(flow);
     let catalog: HashMap<&str, &Sync> = syncs.iter().map(|sync| (sync.id.as_str(), sync)).collect();
+    let sync_of: Vec<Option<&Sync>> = flow
+        .steps
+        .iter()
+        .map(|step| catalog.get(step.sync_id.as_str()).copied())
+        .collect();
     let mut problems = Vec::new();
 
     check_limits(flow, &mut problems);
@@ -33,13 +38,13 @@ pub fn validate(flow: &Flow, syncs: &[Sync]) -> Vec<Problem> {
     check_duplicate_triggers(flow, &graph, &mut problems);
     let components = graph.sccs();
     check_cycles(flow, &graph, &components, &mut problems);
-    check_unknown_syncs(flow, &catalog, &mut problems);
+    check_unknown_syncs(flow, &sync_of, &mut problems);
     check_schedule(flow, &mut problems);
 
     // NOTE: the warnings cost more than linear time in the worst case, so a
     // flow already beyond the step or trigger limit gets its errors only.
     if flow.steps.len() <= MAX_STEPS && flow.triggers.len() <= MAX_TRIGGERS {
-        let context = warnings::Context::new(flow, &graph, &catalog, &components);
+        let context = warnings::Context::new(flow, &graph, sync_of, &components);
         warnings::lookup_races(&context, &components, &mut problems);
         warnings::duplicate_syncs(&context, &mut problems);
         warnings::unconnected_steps(&context, &mut problems);
@@ -50,17 +55,36 @@ pub fn validate(flow: &Flow, syncs: &[Sync]) -> Vec<Problem> {
     problems
 }
 
-fn error(code: ProblemCode, steps: Vec<String>, triggers: Vec<TriggerRef>, message: String) -> Problem {
-    Problem { code, severity: Severity::Error, steps, triggers, message }
+fn error(
+    code: ProblemCode,
+    steps: Vec<String>,
+    triggers: Vec<TriggerRef>,
+    message: String,
+) -> Problem {
+    Problem {
+        code,
+        severity: Severity::Error,
+        steps,
+        triggers,
+        message,
+    }
 }
 
 fn trigger_ref(trigger: &Trigger) -> TriggerRef {
-    TriggerRef { from: trigger.from.clone(), to: trigger.to.clone() }
+    TriggerRef {
+        from: trigger.from.clone(),
+        to: trigger.to.clone(),
+    }
 }
 
 fn check_limits(flow: &Flow, problems: &mut Vec<Problem>) {
     let mut flow_limit = |message: String| {
-        problems.push(error(ProblemCode::LimitExceeded, Vec::new(), Vec::new(), message));
+        problems.push(error(
+            ProblemCode::LimitExceeded,
+            Vec::new(),
+            Vec::new(),
+            message,
+        ));
     };
 
     if flow.steps.len() > MAX_STEPS {
@@ -99,12 +123,20 @@ fn check_limits(flow: &Flow, problems: &mut Vec<Problem>) {
 
 fn check_step_limits(step: &Step, problems: &mut Vec<Problem>) {
     let mut step_limit = |message: String| {
-        problems.push(error(ProblemCode::LimitExceeded, vec![step.id.clone()], Vec::new(), message));
+        problems.push(error(
+            ProblemCode::LimitExceeded,
+            vec![step.id.clone()],
+            Vec::new(),
+            message,
+        ));
     };
 
     let id_chars = step.id.chars().count();
     if step.id.is_empty() {
-        step_limit(format!("A step of sync \"{}\" has an empty id: give it one.", step.sync_id));
+        step_limit(format!(
+            "A step of sync \"{}\" has an empty id: give it one.",
+            step.sync_id
+        ));
     } else if id_chars > MAX_STEP_ID_CHARS {
         step_limit(format!(
             "Step id \"{}\" is {id_chars} characters long, more than the maximum of {MAX_STEP_ID_CHARS}: shorten it.",
@@ -186,15 +218,26 @@ fn check_trigger_ends(flow: &Flow, graph: &StepGraph, problems: &mut Vec<Problem
                     ProblemCode::SelfTrigger,
                     vec![trigger.from.clone()],
                     vec![trigger_ref(trigger)],
-                    format!("Step \"{}\" triggers itself: remove the trigger.", trigger.from),
+                    format!(
+                        "Step \"{}\" triggers itself: remove the trigger.",
+                        trigger.from
+                    ),
                 ));
             }
             continue;
         }
 
         let ends = [(&trigger.from, from), (&trigger.to, to)];
-        let missing: Vec<&str> = ends.iter().filter(|(_, end)| end.is_none()).map(|(id, _)| id.as_str()).collect();
-        let existing = ends.iter().filter(|(_, end)| end.is_some()).map(|(id, _)| (*id).clone()).collect();
+        let missing: Vec<&str> = ends
+            .iter()
+            .filter(|(_, end)| end.is_none())
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let existing = ends
+            .iter()
+            .filter(|(_, end)| end.is_some())
+            .map(|(id, _)| (*id).clone())
+            .collect();
         problems.push(error(
             ProblemCode::UnknownStep,
             existing,
@@ -242,7 +285,12 @@ fn check_duplicate_triggers(flow: &Flow, graph: &StepGraph, problems: &mut Vec<P
     }
 }
 
-fn end_key<'a>(unknown: &mut HashMap<&'a str, usize>, steps: usize, id: &'a str, end: Option<usize>) -> usize {
+fn end_key<'a>(
+    unknown: &mut HashMap<&'a str, usize>,
+    steps: usize,
+    id: &'a str,
+    end: Option<usize>,
+) -> usize {
     end.unwrap_or_else(|| {
         let next = steps + unknown.len();
         *unknown.entry(id).or_insert(next)
@@ -252,11 +300,19 @@ fn end_key<'a>(unknown: &mut HashMap<&'a str, usize>, steps: usize, id: &'a str,
 /// Reports one cycle per strongly connected component: the shortest cycle
 /// through the component's first step in flow order. Fixing it may leave
 /// another cycle in the same component, which the next validation reports.
-fn check_cycles(flow: &Flow, graph: &StepGraph, components: &[Vec<usize>], problems: &mut Vec<Problem>) {
+fn check_cycles(
+    flow: &Flow,
+    graph: &StepGraph,
+    components: &[Vec<usize>],
+    problems: &mut Vec<Problem>,
+) {
     for (cycle, component_size) in graph.cycles(components) {
         let ids: Vec<String> = cycle.iter().map(|&i| flow.steps[i].id.clone()).collect();
         let triggers = (0..ids.len())
-            .map(|k| TriggerRef { from: ids[k].clone(), to: ids[(k + 1) % ids.len()].clone() })
+            .map(|k| TriggerRef {
+                from: ids[k].clone(),
+                to: ids[(k + 1) % ids.len()].clone(),
+            })
             .collect();
 
         let mut path: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -275,9 +331,9 @@ fn check_cycles(flow: &Flow, graph: &StepGraph, components: &[Vec<usize>], probl
     }
 }
 
-fn check_unknown_syncs(flow: &Flow, catalog: &HashMap<&str, &Sync>, problems: &mut Vec<Problem>) {
-    for step in &flow.steps {
-        if !catalog.contains_key(step.sync_id.as_str()) {
+fn check_unknown_syncs(flow: &Flow, sync_of: &[Option<&Sync>], problems: &mut Vec<Problem>) {
+    for (step, sync) in flow.steps.iter().zip(sync_of) {
+        if sync.is_none() {
             problems.push(error(
                 ProblemCode::UnknownSync,
                 vec![step.id.clone()],

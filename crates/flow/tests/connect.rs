@@ -15,7 +15,10 @@ fn accepts_new_forward_trigger() {
 
 #[test]
 fn rejects_trigger_closing_cycle() {
-    let check = ConnectionCheck::new(&flow(&["a", "b", "c", "d"], &[("a", "b"), ("b", "c"), ("c", "d")]));
+    let check = ConnectionCheck::new(&flow(
+        &["a", "b", "c", "d"],
+        &[("a", "b"), ("b", "c"), ("c", "d")],
+    ));
     let refused = check.check("d", "a");
 
     assert_eq!(
@@ -27,12 +30,18 @@ fn rejects_trigger_closing_cycle() {
         })
     );
     let message = refused.unwrap_err().to_string();
-    assert!(message.contains(r#""d" -> "a" -> "b" -> "c" -> "d""#), "{message}");
+    assert!(
+        message.contains(r#""d" -> "a" -> "b" -> "c" -> "d""#),
+        "{message}"
+    );
 }
 
 #[test]
 fn reports_shortest_cycle() {
-    let diamond = flow(&["a", "b", "c", "d"], &[("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")]);
+    let diamond = flow(
+        &["a", "b", "c", "d"],
+        &[("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")],
+    );
     let check = ConnectionCheck::new(&diamond);
     match check.check("d", "a") {
         Err(ConnectError::Cycle { path, .. }) => assert_eq!(path, vec!["a", "d"]),
@@ -43,10 +52,25 @@ fn reports_shortest_cycle() {
 #[test]
 fn rejects_self_duplicate_and_unknown() {
     let check = ConnectionCheck::new(&flow(&["a", "b"], &[("a", "b")]));
-    assert_eq!(check.check("a", "a"), Err(ConnectError::SelfTrigger { step: "a".into() }));
-    assert_eq!(check.check("a", "b"), Err(ConnectError::Duplicate { from: "a".into(), to: "b".into() }));
-    assert_eq!(check.check("a", "z"), Err(ConnectError::UnknownStep { step: "z".into() }));
-    assert_eq!(check.check("z", "a"), Err(ConnectError::UnknownStep { step: "z".into() }));
+    assert_eq!(
+        check.check("a", "a"),
+        Err(ConnectError::SelfTrigger { step: "a".into() })
+    );
+    assert_eq!(
+        check.check("a", "b"),
+        Err(ConnectError::Duplicate {
+            from: "a".into(),
+            to: "b".into()
+        })
+    );
+    assert_eq!(
+        check.check("a", "z"),
+        Err(ConnectError::UnknownStep { step: "z".into() })
+    );
+    assert_eq!(
+        check.check("z", "a"),
+        Err(ConnectError::UnknownStep { step: "z".into() })
+    );
 }
 
 #[test]
@@ -54,7 +78,10 @@ fn works_on_flow_with_cycle() {
     // Without a topological rank the search runs unpruned.
     let looped = flow(&["a", "b", "c"], &[("a", "b"), ("b", "a"), ("b", "c")]);
     let check = ConnectionCheck::new(&looped);
-    assert!(matches!(check.check("c", "a"), Err(ConnectError::Cycle { .. })));
+    assert!(matches!(
+        check.check("c", "a"),
+        Err(ConnectError::Cycle { .. })
+    ));
     assert_eq!(check.check("a", "c"), Ok(()));
 }
 
@@ -73,7 +100,9 @@ fn matches_reachability_on_chain() {
             } else if j == i + 1 {
                 assert!(matches!(result, Err(ConnectError::Duplicate { .. })));
             } else if j < i {
-                assert!(matches!(result, Err(ConnectError::Cycle { ref path, .. }) if path.len() == i - j + 1));
+                assert!(
+                    matches!(result, Err(ConnectError::Cycle { ref path, .. }) if path.len() == i - j + 1)
+                );
             } else {
                 assert_eq!(result, Ok(()), "{i} -> {j}");
             }

@@ -24,18 +24,48 @@ fn added_removed_and_changed() {
 
     let result = diff(&before, &after);
 
-    assert_eq!(result.name, Some(Change { before: "test flow".into(), after: "new name".into() }));
-    assert_eq!(result.schedule, Some(Change { before: None, after: Some("@daily".into()) }));
+    assert_eq!(
+        result.name,
+        Some(Change {
+            before: "test flow".into(),
+            after: "new name".into()
+        })
+    );
+    assert_eq!(
+        result.schedule,
+        Some(Change {
+            before: None,
+            after: Some("@daily".into())
+        })
+    );
     assert_eq!(result.description, None);
     assert_eq!(result.steps_added, vec!["d"]);
     assert_eq!(result.steps_removed, vec!["c"]);
     assert_eq!(result.steps_changed.len(), 1);
     assert_eq!(result.steps_changed[0].id, "b");
-    assert_eq!(result.steps_changed[0].fields, vec![StepField::Position, StepField::Enabled]);
-    assert_eq!(result.triggers_added, vec![TriggerRef { from: "b".into(), to: "d".into() }]);
-    assert_eq!(result.triggers_removed, vec![TriggerRef { from: "b".into(), to: "c".into() }]);
+    assert_eq!(
+        result.steps_changed[0].fields,
+        vec![StepField::Position, StepField::Enabled]
+    );
+    assert_eq!(
+        result.triggers_added,
+        vec![TriggerRef {
+            from: "b".into(),
+            to: "d".into()
+        }]
+    );
+    assert_eq!(
+        result.triggers_removed,
+        vec![TriggerRef {
+            from: "b".into(),
+            to: "c".into()
+        }]
+    );
     assert_eq!(result.triggers_changed.len(), 1);
-    assert_eq!(result.triggers_changed[0].condition.after, TriggerCondition::OnCompletion);
+    assert_eq!(
+        result.triggers_changed[0].condition.after,
+        TriggerCondition::OnCompletion
+    );
 }
 
 #[test]

@@ -27,7 +27,10 @@ fn chain_goes_left_to_right() {
 #[test]
 fn diamond_middle_shares_column() {
     let config = LayoutConfig::default();
-    let diamond = flow(&["a", "b", "c", "d"], &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]);
+    let diamond = flow(
+        &["a", "b", "c", "d"],
+        &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")],
+    );
     let positions = layout(&diamond, &config).unwrap();
 
     assert_eq!(positions[1].x, positions[2].x);
@@ -59,35 +62,65 @@ fn pinned_step_keeps_position() {
     assert_eq!(positions[1], free[2]);
     for i in 0..3 {
         for j in 0..i {
-            assert!(!overlaps(positions[i], positions[j], &config), "{i} and {j} overlap");
+            assert!(
+                !overlaps(positions[i], positions[j], &config),
+                "{i} and {j} overlap"
+            );
         }
     }
 }
 
 #[test]
 fn cycle_and_bad_triggers_do_not_stop_layout() {
-    let broken = flow(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "a"), ("a", "a"), ("a", "ghost")]);
+    let broken = flow(
+        &["a", "b", "c"],
+        &[
+            ("a", "b"),
+            ("b", "c"),
+            ("c", "a"),
+            ("a", "a"),
+            ("a", "ghost"),
+        ],
+    );
     let positions = layout(&broken, &LayoutConfig::default()).unwrap();
     assert_eq!(positions.len(), 3);
 }
 
 #[test]
 fn empty_and_single_flow() {
-    assert_eq!(layout(&flow(&[], &[]), &LayoutConfig::default()).unwrap(), vec![]);
-    assert_eq!(layout(&flow(&["a"], &[]), &LayoutConfig::default()).unwrap(), vec![Position { x: 0.0, y: 0.0 }]);
+    assert_eq!(
+        layout(&flow(&[], &[]), &LayoutConfig::default()).unwrap(),
+        vec![]
+    );
+    assert_eq!(
+        layout(&flow(&["a"], &[]), &LayoutConfig::default()).unwrap(),
+        vec![Position { x: 0.0, y: 0.0 }]
+    );
 }
 
 #[test]
 fn invalid_config_is_rejected() {
-    let config = LayoutConfig { node_width: f64::NAN, ..LayoutConfig::default() };
+    let config = LayoutConfig {
+        node_width: f64::NAN,
+        ..LayoutConfig::default()
+    };
     assert!(matches!(
         layout(&flow(&["a"], &[]), &config),
-        Err(LayoutError::InvalidConfig { name: "node_width", .. })
+        Err(LayoutError::InvalidConfig {
+            name: "node_width",
+            ..
+        })
     ));
-    let config = LayoutConfig { node_gap: -1.0, ..LayoutConfig::default() };
+    let config = LayoutConfig {
+        node_gap: -1.0,
+        ..LayoutConfig::default()
+    };
     assert!(matches!(
         layout(&flow(&["a"], &[]), &config),
-        Err(LayoutError::InvalidConfig { name: "node_gap", .. })
+        Err(LayoutError::InvalidConfig {
+            name: "node_gap",
+            ..
+        })
     ));
 }
 

@@ -13,15 +13,27 @@ fn durations(pairs: &[(&str, u64)]) -> HashMap<String, u64> {
 
 #[test]
 fn stages_of_diamond() {
-    let diamond = flow(&["a", "b", "c", "d"], &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]);
-    assert_eq!(stages(&diamond).unwrap(), vec![vec!["a"], vec!["b", "c"], vec!["d"]]);
+    let diamond = flow(
+        &["a", "b", "c", "d"],
+        &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")],
+    );
+    assert_eq!(
+        stages(&diamond).unwrap(),
+        vec![vec!["a"], vec!["b", "c"], vec!["d"]]
+    );
 }
 
 #[test]
 fn stages_use_longest_path() {
     // "d" waits for "c", which comes two stages after "a".
-    let uneven = flow(&["a", "b", "c", "d"], &[("a", "b"), ("b", "c"), ("a", "d"), ("c", "d")]);
-    assert_eq!(stages(&uneven).unwrap(), vec![vec!["a"], vec!["b"], vec!["c"], vec!["d"]]);
+    let uneven = flow(
+        &["a", "b", "c", "d"],
+        &[("a", "b"), ("b", "c"), ("a", "d"), ("c", "d")],
+    );
+    assert_eq!(
+        stages(&uneven).unwrap(),
+        vec![vec!["a"], vec!["b"], vec!["c"], vec!["d"]]
+    );
 }
 
 #[test]
@@ -33,13 +45,25 @@ fn stages_of_empty_and_single() {
 #[test]
 fn stages_reject_cycle() {
     let looped = flow(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "b")]);
-    assert_eq!(stages(&looped), Err(PlanError::Cycle { steps: vec!["b".into(), "c".into()] }));
+    assert_eq!(
+        stages(&looped),
+        Err(PlanError::Cycle {
+            steps: vec!["b".into(), "c".into()]
+        })
+    );
 }
 
 #[test]
 fn estimate_follows_critical_path() {
-    let diamond = flow(&["a", "b", "c", "d"], &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]);
-    let result = estimate(&diamond, &durations(&[("a", 10), ("b", 50), ("c", 20), ("d", 5)])).unwrap();
+    let diamond = flow(
+        &["a", "b", "c", "d"],
+        &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")],
+    );
+    let result = estimate(
+        &diamond,
+        &durations(&[("a", 10), ("b", 50), ("c", 20), ("d", 5)]),
+    )
+    .unwrap();
 
     assert_eq!(result.total_ms, 65);
     assert_eq!(result.critical_path, vec!["a", "b", "d"]);
@@ -86,13 +110,22 @@ fn suggests_lookup_order_without_implied() {
     let suggestion = suggest_triggers(&unordered, &crm());
 
     // accounts -> deals is implied by accounts -> contacts -> deals.
-    assert_eq!(suggestion.triggers, vec![trigger("contacts", "deals"), trigger("accounts", "contacts")]);
+    assert_eq!(
+        suggestion.triggers,
+        vec![
+            trigger("contacts", "deals"),
+            trigger("accounts", "contacts")
+        ]
+    );
     assert!(suggestion.unsatisfiable.is_empty());
 }
 
 #[test]
 fn suggests_nothing_when_satisfied_through_path() {
-    let chain = flow(&["accounts", "contacts", "deals"], &[("accounts", "contacts"), ("contacts", "deals")]);
+    let chain = flow(
+        &["accounts", "contacts", "deals"],
+        &[("accounts", "contacts"), ("contacts", "deals")],
+    );
     let suggestion = suggest_triggers(&chain, &crm());
     assert!(suggestion.triggers.is_empty());
     assert!(suggestion.unsatisfiable.is_empty());

@@ -1,21 +1,22 @@
-//! Properties over random flows: validation and layout never panic, stages
-//! respect every trigger, the layout keeps pinned steps and overlaps none,
-//! every edit is undone by its inverse, and share links round-trip while
+//! Properties over random flows. Validation and layout never panic, stages
+//! respect every trigger, and the layout keeps pinned steps and overlaps
+//! none. Every edit is undone by its inverse. Share links round-trip, and
 //! random or cut strings never panic the decoder.
 
 mod common;
 
 use std::collections::{HashMap, HashSet};
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use baton_flow::codec::{decode, encode};
 use baton_flow::edit::{apply, Edit, StepMove};
 use baton_flow::layout::{layout, LayoutConfig};
 use baton_flow::plan::stages;
 use baton_flow::{
-    validate, FailureAction, FailurePolicy, Flow, Position, Severity, Step, Sync, Trigger, TriggerCondition,
+    validate, FailureAction, FailurePolicy, Flow, Position, Severity, Step, Sync, Trigger,
+    TriggerCondition,
 };
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use proptest::prelude::*;
 
 /// Step ids come from a small pool so that random triggers often hit real
@@ -35,7 +36,10 @@ fn catalog() -> Vec<Sync> {
 }
 
 fn condition() -> impl Strategy<Value = TriggerCondition> {
-    prop_oneof![Just(TriggerCondition::OnSuccess), Just(TriggerCondition::OnCompletion)]
+    prop_oneof![
+        Just(TriggerCondition::OnSuccess),
+        Just(TriggerCondition::OnCompletion)
+    ]
 }
 
 fn position() -> impl Strategy<Value = Position> {
@@ -52,20 +56,33 @@ fn step() -> impl Strategy<Value = Step> {
         0u32..12,
         prop::option::of(0u32..100_000),
     )
-        .prop_map(|(id, object, position, pinned, enabled, retries, timeout_secs)| Step {
-            id: id.into(),
-            sync_id: format!("sync-{object}"),
-            position,
-            pinned,
-            enabled,
-            failure_policy: FailurePolicy { retries, on_failure: FailureAction::FailRun },
-            timeout_secs,
-        })
+        .prop_map(
+            |(id, object, position, pinned, enabled, retries, timeout_secs)| Step {
+                id: id.into(),
+                sync_id: format!("sync-{object}"),
+                position,
+                pinned,
+                enabled,
+                failure_policy: FailurePolicy {
+                    retries,
+                    on_failure: FailureAction::FailRun,
+                },
+                timeout_secs,
+            },
+        )
 }
 
 fn trigger() -> impl Strategy<Value = Trigger> {
-    (prop::sample::select(IDS.to_vec()), prop::sample::select(IDS.to_vec()), condition())
-        .prop_map(|(from, to, condition)| Trigger { from: from.into(), to: to.into(), condition })
+    (
+        prop::sample::select(IDS.to_vec()),
+        prop::sample::select(IDS.to_vec()),
+        condition(),
+    )
+        .prop_map(|(from, to, condition)| Trigger {
+            from: from.into(),
+            to: to.into(),
+            condition,
+        })
 }
 
 fn schedule() -> impl Strategy<Value = Option<String>> {
@@ -84,32 +101,46 @@ fn any_flow() -> impl Strategy<Value = Flow> {
         schedule(),
         ".{0,12}",
     )
-        .prop_map(|(steps, triggers, schedule, name)| Flow { name, schedule, steps, triggers, ..Flow::default() })
+        .prop_map(|(steps, triggers, schedule, name)| Flow {
+            name,
+            schedule,
+            steps,
+            triggers,
+            ..Flow::default()
+        })
 }
 
-/// A flow with unique ids whose triggers only point forward, so it has no cycle.
+/// Generates a flow with unique ids whose triggers only point forward, so it
+/// has no cycle.
 fn acyclic_flow() -> impl Strategy<Value = Flow> {
-    (any_flow(), prop::collection::vec((0usize..12, 0usize..12), 0..30)).prop_map(|(mut flow, pairs)| {
-        let mut seen = HashSet::new();
-        flow.steps.retain(|step| seen.insert(step.id.clone()));
-        let count = flow.steps.len();
-        flow.triggers = pairs
-            .into_iter()
-            .filter(|&(from, to)| from < to && to < count)
-            .map(|(from, to)| common::trigger(&flow.steps[from].id, &flow.steps[to].id))
-            .collect();
-        flow
-    })
+    (
+        any_flow(),
+        prop::collection::vec((0usize..12, 0usize..12), 0..30),
+    )
+        .prop_map(|(mut flow, pairs)| {
+            let mut seen = HashSet::new();
+            flow.steps.retain(|step| seen.insert(step.id.clone()));
+            let count = flow.steps.len();
+            flow.triggers = pairs
+                .into_iter()
+                .filter(|&(from, to)| from < to && to < count)
+                .map(|(from, to)| common::trigger(&flow.steps[from].id, &flow.steps[to].id))
+                .collect();
+            flow
+        })
 }
 
-/// A flow whose pinned steps sit on distinct cells of a coarse grid, so no
+/// Generates a flow whose pinned steps sit on distinct cells of a coarse grid, so no
 /// two pinned steps overlap.
 fn pinned_grid_flow() -> impl Strategy<Value = Flow> {
     (any_flow(), prop::collection::vec((0i32..8, 0i32..8), 12)).prop_map(|(mut flow, cells)| {
         let mut used = HashSet::new();
         for (step, cell) in flow.steps.iter_mut().zip(cells) {
             if step.pinned && used.insert(cell) {
-                step.position = Position { x: f64::from(cell.0) * 250.0 - 400.0, y: f64::from(cell.1) * 90.0 - 200.0 };
+                step.position = Position {
+                    x: f64::from(cell.0) * 250.0 - 400.0,
+                    y: f64::from(cell.1) * 90.0 - 200.0,
+                };
             } else {
                 step.pinned = false;
             }
@@ -135,20 +166,32 @@ fn edit_leaf() -> impl Strategy<Value = Edit> {
         id().prop_map(|id| Edit::RemoveStep { id }),
         (0usize..14).prop_map(|index| Edit::RemoveStepAt { index }),
         prop::collection::vec((id(), position()), 0..4).prop_map(|moves| Edit::MoveSteps {
-            moves: moves.into_iter().map(|(id, position)| StepMove { id, position }).collect(),
+            moves: moves
+                .into_iter()
+                .map(|(id, position)| StepMove { id, position })
+                .collect(),
         }),
         trigger().prop_map(|trigger| Edit::Connect { trigger }),
         (id(), id()).prop_map(|(from, to)| Edit::Disconnect { from, to }),
         (0usize..22).prop_map(|index| Edit::RemoveTriggerAt { index }),
-        (0usize..22, trigger()).prop_map(|(index, trigger)| Edit::RestoreTrigger { index, trigger }),
-        (id(), id(), condition()).prop_map(|(from, to, condition)| Edit::SetCondition { from, to, condition }),
+        (0usize..22, trigger())
+            .prop_map(|(index, trigger)| Edit::RestoreTrigger { index, trigger }),
+        (id(), id(), condition()).prop_map(|(from, to, condition)| Edit::SetCondition {
+            from,
+            to,
+            condition
+        }),
         (id(), any::<bool>()).prop_map(|(id, enabled)| Edit::SetEnabled { id, enabled }),
         (id(), any::<bool>()).prop_map(|(id, pinned)| Edit::SetPinned { id, pinned }),
         (id(), 0u32..5).prop_map(|(id, retries)| Edit::SetFailurePolicy {
             id,
-            policy: FailurePolicy { retries, on_failure: FailureAction::Continue },
+            policy: FailurePolicy {
+                retries,
+                on_failure: FailureAction::Continue
+            },
         }),
-        (id(), prop::option::of(1u32..100)).prop_map(|(id, timeout_secs)| Edit::SetTimeout { id, timeout_secs }),
+        (id(), prop::option::of(1u32..100))
+            .prop_map(|(id, timeout_secs)| Edit::SetTimeout { id, timeout_secs }),
         (id(), id()).prop_map(|(id, sync_id)| Edit::SetSync { id, sync_id }),
         ".{0,8}".prop_map(|name| Edit::Rename { name }),
         ".{0,8}".prop_map(|description| Edit::SetDescription { description }),

@@ -11,11 +11,17 @@ fn codes(problems: &[Problem]) -> Vec<ProblemCode> {
 }
 
 fn only(problems: &[Problem], code: ProblemCode) -> Vec<&Problem> {
-    problems.iter().filter(|problem| problem.code == code).collect()
+    problems
+        .iter()
+        .filter(|problem| problem.code == code)
+        .collect()
 }
 
 fn pair(from: &str, to: &str) -> TriggerRef {
-    TriggerRef { from: from.into(), to: to.into() }
+    TriggerRef {
+        from: from.into(),
+        to: to.into(),
+    }
 }
 
 #[test]
@@ -31,7 +37,10 @@ fn one_step_is_valid() {
 
 #[test]
 fn diamond_is_valid() {
-    let diamond = flow(&["a", "b", "c", "d"], &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]);
+    let diamond = flow(
+        &["a", "b", "c", "d"],
+        &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")],
+    );
     let problems = validate(&diamond, &plain_syncs(&["a", "b", "c", "d"]));
     assert_eq!(problems, vec![]);
 }
@@ -44,15 +53,30 @@ fn cycle_lists_steps_in_order() {
 
     assert_eq!(codes(&problems), vec![ProblemCode::Cycle]);
     assert_eq!(problems[0].steps, vec!["a", "b", "c"]);
-    assert_eq!(problems[0].triggers, vec![pair("a", "b"), pair("b", "c"), pair("c", "a")]);
-    assert!(problems[0].message.contains(r#""a" -> "b" -> "c" -> "a""#), "{}", problems[0].message);
+    assert_eq!(
+        problems[0].triggers,
+        vec![pair("a", "b"), pair("b", "c"), pair("c", "a")]
+    );
+    assert!(
+        problems[0].message.contains(r#""a" -> "b" -> "c" -> "a""#),
+        "{}",
+        problems[0].message
+    );
 }
 
 #[test]
 fn two_independent_cycles_reported_once_each() {
     let looped = flow(
         &["a", "b", "c", "d", "e", "f"],
-        &[("a", "b"), ("b", "a"), ("c", "d"), ("d", "e"), ("e", "c"), ("b", "f"), ("e", "f")],
+        &[
+            ("a", "b"),
+            ("b", "a"),
+            ("c", "d"),
+            ("d", "e"),
+            ("e", "c"),
+            ("b", "f"),
+            ("e", "f"),
+        ],
     );
     let problems = validate(&looped, &plain_syncs(&["a", "b", "c", "d", "e", "f"]));
 
@@ -77,13 +101,20 @@ fn cycle_through_disabled_step_counts() {
 fn shared_step_cycles_reported_as_one() {
     // Two cycles through "a" form one tangle: one problem names the shorter
     // cycle and counts the other steps.
-    let looped = flow(&["a", "b", "c", "d"], &[("a", "b"), ("b", "a"), ("a", "c"), ("c", "d"), ("d", "a")]);
+    let looped = flow(
+        &["a", "b", "c", "d"],
+        &[("a", "b"), ("b", "a"), ("a", "c"), ("c", "d"), ("d", "a")],
+    );
     let problems = validate(&looped, &plain_syncs(&["a", "b", "c", "d"]));
 
     let cycles = only(&problems, ProblemCode::Cycle);
     assert_eq!(cycles.len(), 1);
     assert_eq!(cycles[0].steps, vec!["a", "b"]);
-    assert!(cycles[0].message.contains("2 more steps"), "{}", cycles[0].message);
+    assert!(
+        cycles[0].message.contains("2 more steps"),
+        "{}",
+        cycles[0].message
+    );
 }
 
 #[test]
@@ -103,7 +134,11 @@ fn duplicate_trigger_reported_once() {
     let problems = validate(&twice, &plain_syncs(&["a", "b"]));
 
     assert_eq!(codes(&problems), vec![ProblemCode::DuplicateTrigger]);
-    assert!(problems[0].message.starts_with("3 triggers"), "{}", problems[0].message);
+    assert!(
+        problems[0].message.starts_with("3 triggers"),
+        "{}",
+        problems[0].message
+    );
 }
 
 #[test]
@@ -113,7 +148,11 @@ fn trigger_to_unknown_step() {
 
     assert_eq!(codes(&problems), vec![ProblemCode::UnknownStep]);
     assert_eq!(problems[0].steps, vec!["a"]);
-    assert!(problems[0].message.contains(r#"step "ghost""#), "{}", problems[0].message);
+    assert!(
+        problems[0].message.contains(r#"step "ghost""#),
+        "{}",
+        problems[0].message
+    );
 }
 
 #[test]
@@ -146,7 +185,11 @@ fn too_many_steps() {
 
     // Beyond the limit, the warnings (unconnected, duplicate sync) are skipped.
     assert_eq!(codes(&problems), vec![ProblemCode::LimitExceeded]);
-    assert!(problems[0].message.contains("10001 steps"), "{}", problems[0].message);
+    assert!(
+        problems[0].message.contains("10001 steps"),
+        "{}",
+        problems[0].message
+    );
 }
 
 #[test]
@@ -155,13 +198,23 @@ fn name_and_step_id_limits() {
     bad.name = " ".into();
     bad.steps[0].id = "x".repeat(MAX_STEP_ID_CHARS + 1);
     let problems = validate(&bad, &plain_syncs(&["a"]));
-    assert_eq!(codes(&problems), vec![ProblemCode::LimitExceeded, ProblemCode::LimitExceeded]);
+    assert_eq!(
+        codes(&problems),
+        vec![ProblemCode::LimitExceeded, ProblemCode::LimitExceeded]
+    );
 
     bad.name = "n".repeat(MAX_NAME_CHARS + 1);
     bad.steps[0].id = String::new();
     let problems = validate(&bad, &plain_syncs(&["a"]));
-    assert_eq!(codes(&problems), vec![ProblemCode::LimitExceeded, ProblemCode::LimitExceeded]);
-    assert!(problems[0].message.contains("201 characters"), "{}", problems[0].message);
+    assert_eq!(
+        codes(&problems),
+        vec![ProblemCode::LimitExceeded, ProblemCode::LimitExceeded]
+    );
+    assert!(
+        problems[0].message.contains("201 characters"),
+        "{}",
+        problems[0].message
+    );
 }
 
 #[test]
@@ -171,7 +224,10 @@ fn retries_and_timeout_limits() {
     bad.steps[1].timeout_secs = Some(0);
     let problems = validate(&bad, &plain_syncs(&["a", "b"]));
 
-    assert_eq!(codes(&problems), vec![ProblemCode::LimitExceeded, ProblemCode::LimitExceeded]);
+    assert_eq!(
+        codes(&problems),
+        vec![ProblemCode::LimitExceeded, ProblemCode::LimitExceeded]
+    );
     assert_eq!(problems[0].steps, vec!["a"]);
     assert_eq!(problems[1].steps, vec!["b"]);
 }
@@ -191,7 +247,11 @@ fn malformed_schedule() {
     let problems = validate(&scheduled, &plain_syncs(&["a"]));
 
     assert_eq!(codes(&problems), vec![ProblemCode::InvalidSchedule]);
-    assert!(problems[0].message.contains("hour field `25`"), "{}", problems[0].message);
+    assert!(
+        problems[0].message.contains("hour field `25`"),
+        "{}",
+        problems[0].message
+    );
 
     scheduled.schedule = Some("*/30 6-18 * * mon-fri".into());
     assert_eq!(validate(&scheduled, &plain_syncs(&["a"])), vec![]);
@@ -214,7 +274,9 @@ fn lookup_race_without_trigger() {
     assert_eq!(races.len(), 1);
     assert_eq!(races[0].severity, Severity::Warning);
     assert_eq!(races[0].steps, vec!["contacts", "accounts"]);
-    assert!(races[0].message.contains(r#"Add a trigger from "accounts" to "contacts""#));
+    assert!(races[0]
+        .message
+        .contains(r#"Add a trigger from "accounts" to "contacts""#));
 }
 
 #[test]
@@ -233,13 +295,19 @@ fn lookup_satisfied_by_direct_trigger() {
 #[test]
 fn lookup_satisfied_through_longer_path() {
     // deals looks up account and contact; account reaches deals only via contacts.
-    let chain = flow(&["accounts", "contacts", "deals"], &[("accounts", "contacts"), ("contacts", "deals")]);
+    let chain = flow(
+        &["accounts", "contacts", "deals"],
+        &[("accounts", "contacts"), ("contacts", "deals")],
+    );
     assert_eq!(validate(&chain, &crm_syncs()), vec![]);
 }
 
 #[test]
 fn lookup_satisfied_through_disabled_step() {
-    let mut chain = flow(&["accounts", "contacts", "deals"], &[("accounts", "contacts"), ("contacts", "deals")]);
+    let mut chain = flow(
+        &["accounts", "contacts", "deals"],
+        &[("accounts", "contacts"), ("contacts", "deals")],
+    );
     chain.steps[1].enabled = false;
     let problems = validate(&chain, &crm_syncs());
     assert_eq!(codes(&problems), vec![ProblemCode::DisabledStepCutsPath]);
@@ -247,9 +315,15 @@ fn lookup_satisfied_through_disabled_step() {
 
 #[test]
 fn lookup_in_other_connection_is_no_race() {
-    let syncs = vec![sync("accounts", "account", &[]), sync_in("billing", "customers", "customer", &["account"])];
+    let syncs = vec![
+        sync("accounts", "account", &[]),
+        sync_in("billing", "customers", "customer", &["account"]),
+    ];
     let problems = validate(&flow(&["accounts", "customers"], &[]), &syncs);
-    assert_eq!(codes(&problems), vec![ProblemCode::UnconnectedStep, ProblemCode::UnconnectedStep]);
+    assert_eq!(
+        codes(&problems),
+        vec![ProblemCode::UnconnectedStep, ProblemCode::UnconnectedStep]
+    );
 }
 
 #[test]
@@ -259,7 +333,10 @@ fn lookup_race_per_writer() {
         sync("accounts_eu", "account", &[]),
         sync("contacts", "contact", &["account"]),
     ];
-    let half = flow(&["accounts", "accounts_eu", "contacts"], &[("accounts", "contacts")]);
+    let half = flow(
+        &["accounts", "accounts_eu", "contacts"],
+        &[("accounts", "contacts")],
+    );
     let problems = validate(&half, &syncs);
 
     let races = only(&problems, ProblemCode::LookupRace);
@@ -279,7 +356,10 @@ fn same_sync_twice() {
 
 #[test]
 fn unconnected_step() {
-    let problems = validate(&flow(&["a", "b", "c"], &[("a", "b")]), &plain_syncs(&["a", "b", "c"]));
+    let problems = validate(
+        &flow(&["a", "b", "c"], &[("a", "b")]),
+        &plain_syncs(&["a", "b", "c"]),
+    );
     assert_eq!(codes(&problems), vec![ProblemCode::UnconnectedStep]);
     assert_eq!(problems[0].steps, vec!["c"]);
 }
@@ -297,9 +377,15 @@ fn disabled_step_cutting_path() {
 
 #[test]
 fn disabled_step_with_bypass() {
-    let mut diamond = flow(&["a", "b", "d", "c"], &[("a", "b"), ("a", "d"), ("b", "c"), ("d", "c")]);
+    let mut diamond = flow(
+        &["a", "b", "d", "c"],
+        &[("a", "b"), ("a", "d"), ("b", "c"), ("d", "c")],
+    );
     diamond.steps[2].enabled = false;
-    assert_eq!(validate(&diamond, &plain_syncs(&["a", "b", "d", "c"])), vec![]);
+    assert_eq!(
+        validate(&diamond, &plain_syncs(&["a", "b", "d", "c"])),
+        vec![]
+    );
 }
 
 #[test]
@@ -316,14 +402,20 @@ fn errors_come_first() {
     mixed.schedule = Some("nope".into());
     let problems = validate(&mixed, &plain_syncs(&["a", "b", "c"]));
 
-    assert_eq!(codes(&problems), vec![ProblemCode::InvalidSchedule, ProblemCode::UnconnectedStep]);
+    assert_eq!(
+        codes(&problems),
+        vec![ProblemCode::InvalidSchedule, ProblemCode::UnconnectedStep]
+    );
     assert!(problems[0].is_error());
     assert!(!problems[1].is_error());
 }
 
 #[test]
 fn every_problem_at_once_in_stable_order() {
-    let mut broken = flow(&["a", "b", "c", "d"], &[("a", "a"), ("b", "c"), ("c", "b"), ("a", "ghost")]);
+    let mut broken = flow(
+        &["a", "b", "c", "d"],
+        &[("a", "a"), ("b", "c"), ("c", "b"), ("a", "ghost")],
+    );
     broken.triggers.push(trigger("b", "c"));
     broken.steps[3].sync_id = "missing".into();
     let syncs = plain_syncs(&["a", "b", "c"]);
@@ -356,7 +448,11 @@ fn lookup_through_very_long_path() {
     names.extend(chain.iter().map(String::as_str));
     names.extend(dead_end.iter().map(String::as_str));
 
-    let mut edges: Vec<(&str, &str)> = vec![("accounts", "s0"), ("s599", "contacts"), ("accounts_eu", "e0")];
+    let mut edges: Vec<(&str, &str)> = vec![
+        ("accounts", "s0"),
+        ("s599", "contacts"),
+        ("accounts_eu", "e0"),
+    ];
     edges.extend(chain.windows(2).map(|w| (w[0].as_str(), w[1].as_str())));
     edges.extend(dead_end.windows(2).map(|w| (w[0].as_str(), w[1].as_str())));
     let long = flow(&names, &edges);

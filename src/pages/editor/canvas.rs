@@ -19,6 +19,10 @@ use super::state::{Editor, Selection};
 
 const HANDLE_RADIUS: f64 = 7.0;
 
+/// Below this zoom, labels are too small to read and are not drawn, which
+/// keeps painting a large flow cheap.
+const DETAIL_ZOOM: f64 = 0.4;
+
 /// The MIME type a palette item puts on the drag, carrying a sync id.
 pub const SYNC_DRAG_TYPE: &str = "application/x-baton-sync";
 
@@ -143,6 +147,7 @@ impl CanvasState {
             return;
         }
         self.refresh_origin();
+        let read_only = self.editor.read_only.get_untracked();
         let point = self.to_canvas(event.client_x(), event.client_y());
         let target = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok());
         let handle = target.as_ref().and_then(|element| element.closest("[data-handle]").ok().flatten());
@@ -152,12 +157,15 @@ impl CanvasState {
 
         let gesture = if self.space_held.get_untracked() {
             Gesture::Pan { start: self.local(event.client_x(), event.client_y()), viewport: self.editor.viewport.get_untracked() }
-        } else if let (Some(handle), Some(from)) = (&handle, &step_id) {
+        } else if let (Some(handle), Some(from), false) = (&handle, &step_id, read_only) {
             if handle.get_attribute("data-handle").as_deref() == Some("out") {
                 self.start_connect(from.clone(), point)
             } else {
                 Gesture::Idle
             }
+        } else if let (Some(id), true) = (&step_id, read_only) {
+            self.select_step(id, event.shift_key());
+            Gesture::Idle
         } else if let Some(id) = step_id {
             self.select_step(&id, event.shift_key());
             let ids: Vec<StepId> = self.editor.selection.get_untracked().steps.into_iter().collect();
@@ -193,7 +201,8 @@ impl CanvasState {
     }
 
     fn select_step(&self, id: &str, extend: bool) {
-        self.editor.selection.update(|selection| {
+        self.editor.selection.maybe_update(|selection| {
+            let before = selection.clone();
             selection.trigger = None;
             if extend {
                 if !selection.steps.remove(id) {
@@ -202,6 +211,7 @@ impl CanvasState {
             } else if !selection.steps.contains(id) {
                 selection.steps = BTreeSet::from([id.to_string()]);
             }
+            *selection != before
         });
     }
 
@@ -453,6 +463,7 @@ pub fn Canvas(state: CanvasState) -> impl IntoView {
         <div
             class="canvas"
             class:panning=move || state.space_held.get()
+            class:zoomed-out=move || editor.viewport.with(|viewport| viewport.zoom < DETAIL_ZOOM)
             node_ref=state.element
             tabindex="0"
             role="application"
@@ -526,11 +537,15 @@ fn TriggerPath(state: CanvasState, drawn: DrawnTrigger) -> impl IntoView {
     let key = trigger.key();
     let (from_id, to_id) = (trigger.from.clone(), trigger.to.clone());
 
-    // Follow the steps while they are dragged.
-    let path = {
+    // Follow the steps while they are dragged. The memo changes only for
+    // triggers of dragged steps, so the others keep their path untouched.
+    let ends_moving = {
         let (from_id, to_id) = (from_id.clone(), to_id.clone());
+        Memo::new(move |_| state.moving.with(|moving| (moving.contains(&from_id), moving.contains(&to_id))))
+    };
+    let path = {
         move || {
-            let (from_moves, to_moves) = state.moving.with(|moving| (moving.contains(&from_id), moving.contains(&to_id)));
+            let (from_moves, to_moves) = ends_moving.get();
             if !from_moves && !to_moves {
                 return geometry::trigger_path(from, to);
             }
@@ -541,13 +556,13 @@ fn TriggerPath(state: CanvasState, drawn: DrawnTrigger) -> impl IntoView {
     };
     let selected = {
         let (from_id, to_id) = (from_id.clone(), to_id.clone());
-        move || editor.selection.with(|selection| selection.trigger.as_ref().is_some_and(|t| t.from == from_id && t.to == to_id))
+        Memo::new(move |_| editor.selection.with(|selection| selection.trigger.as_ref().is_some_and(|t| t.from == from_id && t.to == to_id)))
     };
-    let flagged = move || {
+    let flagged = Memo::new(move |_| {
         editor.focused.with(|focused| {
             focused.as_ref().is_some_and(|problem| problem.triggers.iter().any(|t| t.from == from_id && t.to == to_id))
         })
-    };
+    });
     let condition = match trigger.condition {
         TriggerCondition::OnSuccess => "on_success",
         TriggerCondition::OnCompletion => "on_completion",
@@ -575,10 +590,13 @@ fn StepNode(state: CanvasState, step: Step) -> impl IntoView {
     let id = step.id.clone();
     let Position { x, y } = step.position;
 
-    let transform = {
+    let is_moving = {
         let id = id.clone();
+        Memo::new(move |_| state.moving.with(|moving| moving.contains(&id)))
+    };
+    let transform = {
         move || {
-            if state.moving.with(|moving| moving.contains(&id)) {
+            if is_moving.get() {
                 let (dx, dy) = state.offset.get();
                 format!("translate({:.1} {:.1})", x + dx, y + dy)
             } else {
@@ -596,7 +614,7 @@ fn StepNode(state: CanvasState, step: Step) -> impl IntoView {
     };
     let flagged = {
         let id = id.clone();
-        move || editor.focused.with(|focused| focused.as_ref().is_some_and(|problem| problem.steps.contains(&id)))
+        Memo::new(move |_| editor.focused.with(|focused| focused.as_ref().is_some_and(|problem| problem.steps.contains(&id))))
     };
     let label = format!("Step {id}: {title}, {subtitle}{}", if step.enabled { "" } else { ", disabled" });
 

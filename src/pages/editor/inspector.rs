@@ -25,36 +25,57 @@ pub fn remove_selection(editor: Editor) {
     }
 }
 
-#[component]
-pub fn Inspector(editor: Editor) -> impl IntoView {
-    move || {
-        let selection = editor.selection.get();
-        let flow = editor.flow.get();
-        if let Some(trigger) = selection.trigger.and_then(|t| flow.triggers.iter().find(|x| x.from == t.from && x.to == t.to).cloned()) {
-            return view! { <TriggerInspector editor trigger/> }.into_any();
+/// What the inspector shows, reduced to the data it displays, so that an
+/// edit elsewhere in the flow (such as moving a step) does not render it again.
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Flow { name: String, description: String, schedule: Option<String> },
+    Step { step: Step, others: Vec<String> },
+    Trigger(Trigger),
+    Many(usize),
+}
+
+fn shown(selection: &Selection, flow: &Flow) -> Shown {
+    if let Some(selected) = &selection.trigger {
+        if let Some(trigger) = flow.triggers.iter().find(|t| t.from == selected.from && t.to == selected.to) {
+            return Shown::Trigger(trigger.clone());
         }
-        match selection.steps.len() {
-            0 => view! { <FlowInspector editor flow/> }.into_any(),
-            1 => {
-                let step = selection.steps.iter().next().and_then(|id| flow.step(id)).cloned();
-                match step {
-                    Some(step) => view! { <StepInspector editor step flow/> }.into_any(),
-                    None => ().into_any(),
-                }
+    }
+    let mut ids = selection.steps.iter();
+    match (ids.next(), ids.next()) {
+        (None, _) => Shown::Flow { name: flow.name.clone(), description: flow.description.clone(), schedule: flow.schedule.clone() },
+        (Some(id), None) => match flow.step(id) {
+            Some(step) => {
+                let mut step = step.clone();
+                step.position = Default::default();
+                let others = flow.steps.iter().filter(|other| other.id != step.id).map(|other| other.id.clone()).collect();
+                Shown::Step { step, others }
             }
-            count => view! {
-                <section class="side-section" aria-label="Selection">
-                    <h2 class="side-title">{format!("{count} steps selected")}</h2>
-                    <button type="button" class="button button-danger" on:click=move |_| remove_selection(editor)>"Remove selected steps"</button>
-                </section>
-            }
-            .into_any(),
-        }
+            None => Shown::Many(0),
+        },
+        (Some(_), Some(_)) => Shown::Many(selection.steps.len()),
     }
 }
 
 #[component]
-fn FlowInspector(editor: Editor, flow: Flow) -> impl IntoView {
+pub fn Inspector(editor: Editor) -> impl IntoView {
+    let model = Memo::new(move |_| editor.selection.with(|selection| editor.flow.with(|flow| shown(selection, flow))));
+    move || match model.get() {
+        Shown::Trigger(trigger) => view! { <TriggerInspector editor trigger/> }.into_any(),
+        Shown::Flow { name, description, schedule } => view! { <FlowInspector editor name description schedule/> }.into_any(),
+        Shown::Step { step, others } => view! { <StepInspector editor step others/> }.into_any(),
+        Shown::Many(count) => view! {
+            <section class="side-section" aria-label="Selection">
+                <h2 class="side-title">{format!("{count} steps selected")}</h2>
+                <button type="button" class="button button-danger" on:click=move |_| remove_selection(editor)>"Remove selected steps"</button>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn FlowInspector(editor: Editor, name: String, description: String, schedule: Option<String>) -> impl IntoView {
     let on_name = move |event| {
         let name = event_target_value(&event);
         if name != editor.flow.read_untracked().name {
@@ -79,18 +100,18 @@ fn FlowInspector(editor: Editor, flow: Flow) -> impl IntoView {
         <section class="side-section form" aria-label="Flow settings">
             <h2 class="side-title">"Flow"</h2>
             <label for="flow-name">"Name"</label>
-            <input id="flow-name" type="text" prop:value=flow.name.clone() on:change=on_name/>
+            <input id="flow-name" type="text" prop:value=name on:change=on_name/>
             <label for="flow-description">"Description"</label>
-            <textarea id="flow-description" rows="2" prop:value=flow.description.clone() on:change=on_description></textarea>
+            <textarea id="flow-description" rows="2" prop:value=description on:change=on_description></textarea>
             <label for="flow-schedule">"Schedule (cron, UTC)"</label>
-            <input id="flow-schedule" type="text" placeholder="for example 0 6 * * *" prop:value=flow.schedule.clone().unwrap_or_default() on:change=on_schedule/>
+            <input id="flow-schedule" type="text" placeholder="for example 0 6 * * *" prop:value=schedule.unwrap_or_default() on:change=on_schedule/>
             <p class="hint">"Five fields: minute, hour, day of month, month, day of week. Empty: run by hand only."</p>
         </section>
     }
 }
 
 #[component]
-fn StepInspector(editor: Editor, step: Step, flow: Flow) -> impl IntoView {
+fn StepInspector(editor: Editor, step: Step, others: Vec<String>) -> impl IntoView {
     let sync = editor.sync(&step.sync_id);
     let id = step.id.clone();
     let policy = step.failure_policy;
@@ -145,12 +166,16 @@ fn StepInspector(editor: Editor, step: Step, flow: Flow) -> impl IntoView {
         }
     };
 
-    let others: Vec<String> = flow.steps.iter().filter(|other| other.id != step.id).map(|other| other.id.clone()).collect();
-    let target = RwSignal::new(others.first().cloned().unwrap_or_default());
+    let first = if others.len() <= MAX_TARGET_OPTIONS { others.first().cloned() } else { None };
+    let target = RwSignal::new(first.unwrap_or_default());
     let connect = {
         let id = id.clone();
         move |_| {
-            let to = target.get_untracked();
+            let to = target.get_untracked().trim().to_string();
+            if to.is_empty() {
+                editor.error("Type or choose the id of the step that this step should trigger.");
+                return;
+            }
             let check = ConnectionCheck::new(&editor.flow.read_untracked());
             match check.check(&id, &to) {
                 Ok(()) => {
@@ -192,15 +217,49 @@ fn StepInspector(editor: Editor, step: Step, flow: Flow) -> impl IntoView {
             {(!others.is_empty()).then(|| view! {
                 <label for="step-trigger-target">"Add a trigger to"</label>
                 <div class="inline">
-                    <select id="step-trigger-target" on:change=move |event| target.set(event_target_value(&event))>
-                        {others.iter().map(|other| view! { <option value=other.clone()>{other.clone()}</option> }).collect_view()}
-                    </select>
+                    <TargetPicker others target/>
                     <button type="button" class="button" on:click=connect>"Add trigger"</button>
                 </div>
             })}
             <button type="button" class="button button-danger" on:click=move |_| remove_selection(editor)>"Remove step"</button>
         </section>
     }
+}
+
+/// Steps listed at most in the trigger target list. Beyond that a text field
+/// with suggestions replaces it, because rendering thousands of options
+/// each time a step is selected would stall the page.
+const MAX_TARGET_OPTIONS: usize = 200;
+
+/// Suggestions shown at most under the text field.
+const MAX_SUGGESTIONS: usize = 50;
+
+/// The choice of the step a new trigger goes to.
+#[component]
+fn TargetPicker(others: Vec<String>, target: RwSignal<String>) -> impl IntoView {
+    if others.len() <= MAX_TARGET_OPTIONS {
+        return view! {
+            <select id="step-trigger-target" on:change=move |event| target.set(event_target_value(&event))>
+                {others.iter().map(|other| view! { <option value=other.clone()>{other.clone()}</option> }).collect_view()}
+            </select>
+        }
+        .into_any();
+    }
+    let suggestions = move || {
+        let typed = target.get().to_lowercase();
+        others
+            .iter()
+            .filter(|other| other.to_lowercase().contains(&typed))
+            .take(MAX_SUGGESTIONS)
+            .map(|other| view! { <option value=other.clone()></option> })
+            .collect_view()
+    };
+    view! {
+        <input id="step-trigger-target" type="text" list="step-trigger-targets" placeholder="step id"
+            prop:value=move || target.get() on:input=move |event| target.set(event_target_value(&event))/>
+        <datalist id="step-trigger-targets">{suggestions}</datalist>
+    }
+    .into_any()
 }
 
 #[component]

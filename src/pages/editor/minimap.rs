@@ -19,15 +19,24 @@ pub fn Minimap(state: CanvasState) -> impl IntoView {
         let visible = editor.viewport.get().visible_rect(width, height);
         bounds.get().map_or(visible, |bounds| bounds.union(&visible))
     };
-    // Step rectangles change only with the flow, not with the view.
-    let rects = move || {
+    // All step rectangles as one path: one element to draw instead of one per
+    // step, rebuilt only when the flow changes.
+    let outline = Memo::new(move |_| {
         editor.flow.with(|flow| {
-            flow.steps
-                .iter()
-                .map(|step| view! { <rect class="minimap-step" x=step.position.x y=step.position.y width=geometry::STEP_WIDTH height=geometry::STEP_HEIGHT/> })
-                .collect_view()
+            let mut path = String::with_capacity(flow.steps.len() * 32);
+            for step in &flow.steps {
+                path.push_str(&format!(
+                    "M{:.0} {:.0}h{}v{}h-{}z",
+                    step.position.x,
+                    step.position.y,
+                    geometry::STEP_WIDTH,
+                    geometry::STEP_HEIGHT,
+                    geometry::STEP_WIDTH
+                ));
+            }
+            path
         })
-    };
+    });
     let view_box = move || {
         let world = world();
         format!("{} {} {} {}", world.x, world.y, world.width.max(1.0), world.height.max(1.0))
@@ -57,7 +66,7 @@ pub fn Minimap(state: CanvasState) -> impl IntoView {
     view! {
         <svg class="minimap" width=WIDTH height=HEIGHT viewBox=view_box preserveAspectRatio="xMidYMid meet"
             role="img" aria-label="Minimap of the flow; click to move the view" on:click=on_click data-testid="minimap">
-            {rects}
+            <path class="minimap-step" d=move || outline.get()/>
             {move || {
                 let frame = frame();
                 view! { <rect class="minimap-frame" x=frame.x y=frame.y width=frame.width height=frame.height/> }

@@ -2,12 +2,13 @@
 //! one flow, new or saved.
 
 mod canvas;
-mod draft;
+pub(crate) mod draft;
 mod inspector;
 mod minimap;
 mod palette;
 mod problems;
 mod save;
+mod share;
 mod stages;
 mod state;
 mod toolbar;
@@ -26,6 +27,7 @@ use self::save::{ConflictPanel, SaveState};
 use self::stages::StagesPanel;
 use self::state::{Editor, NoticeKind, Saved};
 use self::toolbar::{install_shortcuts, Toolbar};
+pub(crate) use self::save::describe as describe_diff;
 use super::common::{ErrorPanel, Loading};
 use super::flow_path_segment;
 use crate::api::{self, ApiError};
@@ -110,6 +112,7 @@ fn EditorView(loaded: Loaded) -> impl IntoView {
 
     let canvas = CanvasState::new(editor);
     let save_state = SaveState::new();
+    let shared = RwSignal::new(None::<share::Shared>);
     install_shortcuts(canvas);
     autosave(editor, flow_id.clone(), base_version);
 
@@ -124,17 +127,29 @@ fn EditorView(loaded: Loaded) -> impl IntoView {
 
     view! {
         <section class="editor" data-testid="editor">
-            <Toolbar state=canvas save_state on_created/>
+            <Toolbar state=canvas save_state on_created shared/>
+            <share::SharePanel editor shared on_export=Callback::new(move |_| toolbar::export(editor))/>
             <NoticeBar editor/>
             <ConflictPanel editor state=save_state on_overwrite/>
             <div class="editor-body">
-                <Palette state=canvas/>
+                {move || if editor.read_only.get() {
+                    view! {
+                        <aside class="palette" aria-label="Sync palette">
+                            <h2 class="side-title">"Syncs"</h2>
+                            <p class="muted">"Read-only: a viewer token cannot add steps."</p>
+                        </aside>
+                    }.into_any()
+                } else {
+                    view! { <Palette state=canvas/> }.into_any()
+                }}
                 <div class="editor-canvas">
                     <Canvas state=canvas/>
                     <Minimap state=canvas/>
                 </div>
                 <aside class="editor-side">
-                    <Inspector editor/>
+                    <fieldset class="plain-fieldset" disabled=move || editor.read_only.get()>
+                        <Inspector editor/>
+                    </fieldset>
                     <ProblemsPanel state=canvas/>
                     <StagesPanel editor/>
                 </aside>

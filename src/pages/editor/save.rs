@@ -114,7 +114,7 @@ fn handle_error(editor: Editor, state: SaveState, mine: &Flow, error: ApiError) 
 pub fn ConflictPanel(editor: Editor, state: SaveState, on_overwrite: Callback<String>) -> impl IntoView {
     move || {
         state.conflict.get().map(|conflict| {
-            let lines = describe(&conflict.diff);
+            let lines = describe(&conflict.diff, "theirs", "yours");
             let theirs = conflict.theirs.clone();
             let etag = conflict.etag.clone();
             let reload = move |_| {
@@ -141,8 +141,8 @@ pub fn ConflictPanel(editor: Editor, state: SaveState, on_overwrite: Callback<St
     }
 }
 
-/// One line per difference, from their version to mine.
-pub fn describe(diff: &FlowDiff) -> Vec<String> {
+/// One line per difference of `diff`, naming its two sides `before` and `after`.
+pub fn describe(diff: &FlowDiff, before: &str, after: &str) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(change) = &diff.name {
         lines.push(format!("Name: '{}' → '{}'", change.before, change.after));
@@ -153,11 +153,11 @@ pub fn describe(diff: &FlowDiff) -> Vec<String> {
     if let Some(change) = &diff.schedule {
         lines.push(format!("Schedule: {} → {}", change.before.as_deref().unwrap_or("none"), change.after.as_deref().unwrap_or("none")));
     }
-    lines.extend(diff.steps_added.iter().map(|id| format!("Step {id}: only in yours")));
-    lines.extend(diff.steps_removed.iter().map(|id| format!("Step {id}: only in theirs")));
+    lines.extend(diff.steps_added.iter().map(|id| format!("Step {id}: only in {after}")));
+    lines.extend(diff.steps_removed.iter().map(|id| format!("Step {id}: only in {before}")));
     lines.extend(diff.steps_changed.iter().map(|change| format!("Step {}: {:?} differ", change.id, change.fields)));
-    lines.extend(diff.triggers_added.iter().map(|t| format!("Trigger {} → {}: only in yours", t.from, t.to)));
-    lines.extend(diff.triggers_removed.iter().map(|t| format!("Trigger {} → {}: only in theirs", t.from, t.to)));
+    lines.extend(diff.triggers_added.iter().map(|t| format!("Trigger {} → {}: only in {after}", t.from, t.to)));
+    lines.extend(diff.triggers_removed.iter().map(|t| format!("Trigger {} → {}: only in {before}", t.from, t.to)));
     lines.extend(diff.triggers_changed.iter().map(|c| format!("Trigger {} → {}: condition differs", c.trigger.from, c.trigger.to)));
     if lines.is_empty() {
         lines.push("No difference in content: only the version number moved on.".to_string());

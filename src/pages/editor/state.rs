@@ -5,8 +5,20 @@ use std::collections::{BTreeSet, HashMap};
 
 use baton_flow::edit::{self, Edit, EditError};
 use baton_flow::geometry::Viewport;
-use baton_flow::{Flow, Problem, Severity, StepId, Sync, TriggerRef};
+use baton_flow::{Flow, Problem, Role, Severity, StepId, Sync, TriggerRef};
 use leptos::prelude::*;
+
+use crate::status::use_status;
+
+/// Message shown when a viewer token tries to change the flow.
+pub const READ_ONLY_NOTE: &str = "Read-only: your token has the viewer role, which can look at flows but not change, save or run them. Use an editor token in Settings to edit.";
+
+/// Reason the editor did not apply an edit, after showing it to the user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApplyError {
+    ReadOnly,
+    Edit(EditError),
+}
 
 /// The selected steps, or one selected trigger.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -54,10 +66,13 @@ pub struct Editor {
     pub step_severity: Memo<HashMap<StepId, Severity>>,
     /// Set by focusing a problem: its steps and triggers are outlined.
     pub focused: RwSignal<Option<Problem>>,
+    /// True for a viewer token: the flow can be looked at, not changed.
+    pub read_only: Memo<bool>,
 }
 
 impl Editor {
     pub fn new(flow: Flow, syncs: Vec<Sync>, saved: Option<Saved>) -> Editor {
+        let status = use_status();
         let flow = RwSignal::new(flow);
         let syncs = RwSignal::new(syncs);
         let problems = Memo::new(move |_| {
@@ -88,12 +103,17 @@ impl Editor {
             problems,
             step_severity,
             focused: RwSignal::new(None),
+            read_only: Memo::new(move |_| status.role() == Some(Role::Viewer)),
         }
     }
 
     /// Apply `edit` and remember its inverse for undo. On error the flow is
     /// unchanged and the error is shown.
-    pub fn apply(&self, edit: Edit) -> Result<(), EditError> {
+    pub fn apply(&self, edit: Edit) -> Result<(), ApplyError> {
+        if self.read_only.get_untracked() {
+            self.error(READ_ONLY_NOTE);
+            return Err(ApplyError::ReadOnly);
+        }
         let mut next = self.flow.get_untracked();
         match edit::apply(&mut next, edit) {
             Ok(inverse) => {
@@ -105,7 +125,7 @@ impl Editor {
             }
             Err(error) => {
                 self.error(format!("That change was not applied: {error}."));
-                Err(error)
+                Err(ApplyError::Edit(error))
             }
         }
     }
@@ -128,6 +148,10 @@ impl Editor {
 
     /// Pop an edit from `from`, apply it, and push its inverse onto `to`.
     fn step_history(&self, from: RwSignal<Vec<Edit>>, to: RwSignal<Vec<Edit>>, what: &str) {
+        if self.read_only.get_untracked() {
+            self.error(READ_ONLY_NOTE);
+            return;
+        }
         let Some(edit) = from.try_update(Vec::pop).flatten() else {
             return;
         };
@@ -155,13 +179,19 @@ impl Editor {
     fn after_edit(&self) {
         self.server_problems.update(Vec::clear);
         let flow = self.flow.read_untracked();
-        self.selection.update(|selection| {
+        // Only notify when something selected is gone: every step and
+        // trigger on the canvas watches the selection.
+        self.selection.maybe_update(|selection| {
+            let before = selection.steps.len();
             selection.steps.retain(|id| flow.step(id).is_some());
+            let mut changed = selection.steps.len() != before;
             if let Some(trigger) = &selection.trigger {
                 if !flow.triggers.iter().any(|t| t.from == trigger.from && t.to == trigger.to) {
                     selection.trigger = None;
+                    changed = true;
                 }
             }
+            changed
         });
     }
 

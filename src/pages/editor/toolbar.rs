@@ -12,8 +12,9 @@ use super::canvas::CanvasState;
 use super::inspector::remove_selection;
 use super::problems::fix_lookups;
 use super::save::{self, SaveState};
-use super::state::Editor;
-use crate::pages::RunButton;
+use super::share::{draft_link, flow_link, Shared};
+use super::state::{Editor, READ_ONLY_NOTE};
+use crate::pages::{flow_path_segment, RunButton};
 use crate::settings::use_settings;
 
 /// Undo, redo and delete from anywhere on the page, except while typing in a field.
@@ -68,7 +69,7 @@ fn auto_layout(editor: Editor) {
 }
 
 /// Offer the flow as a `.json` file download.
-fn export(editor: Editor) {
+pub fn export(editor: Editor) {
     let flow = editor.flow.get_untracked();
     let text = match json::export(&flow) {
         Ok(text) => text,
@@ -142,8 +143,10 @@ fn import_file(editor: Editor, event: web_sys::Event) {
 }
 
 #[component]
-pub fn Toolbar(state: CanvasState, save_state: SaveState, on_created: Callback<String>) -> impl IntoView {
+pub fn Toolbar(state: CanvasState, save_state: SaveState, on_created: Callback<String>, shared: RwSignal<Option<Shared>>) -> impl IntoView {
     let editor = state.editor;
+    let read_only = editor.read_only;
+    let saved_id = move || editor.saved.with(|saved| saved.as_ref().map(|saved| flow_path_segment(&saved.flow.id)));
     let settings = use_settings().settings;
     let save_now = move |_| {
         save::save(editor, save_state, settings.get_untracked(), None, move |id| on_created.run(id));
@@ -168,11 +171,21 @@ pub fn Toolbar(state: CanvasState, save_state: SaveState, on_created: Callback<S
         <div class="toolbar" role="toolbar" aria-label="Editor actions">
             <h1 class="toolbar-title">{move || editor.flow.with(|flow| flow.name.clone())}</h1>
             <span class="toolbar-status" data-testid="save-status">{status}</span>
+            {move || saved_id().map(|id| view! {
+                <a class="button" href=format!("/flows/{id}/versions")>"History"</a>
+            })}
             <div class="toolbar-group">
+                <button type="button" class="button" on:click=move |_| shared.set(flow_link(editor)) disabled=move || saved_id().is_none()
+                    title="Copy the link to the saved flow">"Copy link"</button>
+                <button type="button" class="button" on:click=move |_| shared.set(Some(draft_link(editor)))
+                    title="A link that carries this flow as it is now, saved or not">"Share draft"</button>
+            </div>
+            {move || read_only.get().then(|| view! { <span class="read-only-note" data-testid="read-only">{READ_ONLY_NOTE}</span> })}
+            <div class="toolbar-group" class:hidden=move || read_only.get()>
                 <button type="button" class="button" on:click=move |_| editor.undo() disabled=move || !editor.can_undo() title="Undo (Ctrl+Z)">"Undo"</button>
                 <button type="button" class="button" on:click=move |_| editor.redo() disabled=move || !editor.can_redo() title="Redo (Ctrl+Shift+Z)">"Redo"</button>
             </div>
-            <div class="toolbar-group">
+            <div class="toolbar-group" class:hidden=move || read_only.get()>
                 <button type="button" class="button" on:click=move |_| auto_layout(editor)>"Auto-layout"</button>
                 <button type="button" class="button" on:click=move |_| state.fit()>"Fit to view"</button>
                 <button type="button" class="button" on:click=move |_| fix_lookups(editor) title="Add the triggers that order every lookup">"Fix lookup order"</button>
@@ -184,7 +197,7 @@ pub fn Toolbar(state: CanvasState, save_state: SaveState, on_created: Callback<S
                 <label class="button" for="import-file">"Import JSON"</label>
                 <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" on:change=move |event| import_file(editor, event)/>
             </div>
-            <div class="toolbar-save">
+            <div class="toolbar-save" class:hidden=move || read_only.get()>
                 <button type="button" class="button button-primary" on:click=save_now disabled=move || save_blocker().is_some()
                     title=move || save_blocker().unwrap_or_else(|| "Save to the backend".to_string())>"Save"</button>
                 {move || save_blocker().map(|reason| view! { <span class="save-blocker" data-testid="save-blocker">{reason}</span> })}

@@ -126,8 +126,12 @@ export async function screenshot(page, name) {
 export async function signedInContext(browser, token = EDITOR_TOKEN) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.addInitScript((value) => {
-    if (!localStorage.getItem("baton.settings")) {
-      localStorage.setItem("baton.settings", JSON.stringify({ api_base: "", token: value }));
+    try {
+      if (!localStorage.getItem("baton.settings")) {
+        localStorage.setItem("baton.settings", JSON.stringify({ api_base: "", token: value }));
+      }
+    } catch {
+      // Pages such as about:blank have no local storage.
     }
   }, token);
   return context;

@@ -20,6 +20,8 @@ pub struct Server {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
+    /// The backend's state, for tests that drive a part without HTTP.
+    pub state: AppState,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -45,12 +47,13 @@ impl Server {
         let config = Config::try_parse_from(args).expect("valid flags");
 
         let state = AppState::open(&config).expect("state opens");
+        let served = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let task = tokio::spawn(async move {
-            axum::serve(listener, app(state))
+            axum::serve(listener, app(served))
                 .await
                 .expect("server runs");
         });
@@ -59,6 +62,7 @@ impl Server {
             addr,
             client: reqwest::Client::new(),
             data_dir,
+            state,
             task,
         }
     }

@@ -24,7 +24,7 @@ impl<'a> Context<'a> {
     pub fn new(
         flow: &'a Flow,
         graph: &'a StepGraph<'a>,
-        catalog: &'a HashMap<&'a str, &'a Sync>,
+        sync_of: Vec<Option<&'a Sync>>,
         components: &[Vec<usize>],
     ) -> Self {
         let mut component_of = vec![0; graph.len()];
@@ -35,8 +35,13 @@ impl<'a> Context<'a> {
         }
         let component_rank = rank_components(graph, components, &component_of);
         let rank = component_of.iter().map(|&c| component_rank[c]).collect();
-        let sync_of = flow.steps.iter().map(|step| catalog.get(step.sync_id.as_str()).copied()).collect();
-        Context { flow, graph, sync_of, component_of, rank }
+        Context {
+            flow,
+            graph,
+            sync_of,
+            component_of,
+            rank,
+        }
     }
 
     fn id(&self, step: usize) -> &str {
@@ -58,10 +63,17 @@ impl<'a> Context<'a> {
 /// ready components in the order of their steps. Unlike Tarjan's order,
 /// this keeps the ranks of nearby steps close, so the searches bounded by
 /// rank stay small.
-fn rank_components(graph: &StepGraph, components: &[Vec<usize>], component_of: &[usize]) -> Vec<usize> {
+fn rank_components(
+    graph: &StepGraph,
+    components: &[Vec<usize>],
+    component_of: &[usize],
+) -> Vec<usize> {
     let mut indegree = vec![0usize; components.len()];
     for (node, targets) in graph.succ.iter().enumerate() {
-        for &next in targets.iter().filter(|&&next| component_of[next] != component_of[node]) {
+        for &next in targets
+            .iter()
+            .filter(|&&next| component_of[next] != component_of[node])
+        {
             indegree[component_of[next]] += 1;
         }
     }
@@ -96,8 +108,19 @@ fn rank_components(graph: &StepGraph, components: &[Vec<usize>], component_of: &
     rank
 }
 
-fn warning(code: ProblemCode, steps: Vec<String>, triggers: Vec<TriggerRef>, message: String) -> Problem {
-    Problem { code, severity: Severity::Warning, steps, triggers, message }
+fn warning(
+    code: ProblemCode,
+    steps: Vec<String>,
+    triggers: Vec<TriggerRef>,
+    message: String,
+) -> Problem {
+    Problem {
+        code,
+        severity: Severity::Warning,
+        steps,
+        triggers,
+        message,
+    }
 }
 
 /// A lookup of step `reader` that step `writer` serves.
@@ -113,11 +136,15 @@ struct LookupUse<'a> {
 /// upstream: the two can run in either order, which is the race a flow exists
 /// to remove.
 ///
-/// Most pairs are decided by a direct trigger, by rank, or by a short
+/// Most pairs are decided by rank, by sharing a cycle, or by a short
 /// search. The pairs whose search grows past a budget are decided together
 /// by propagating upstream bit sets over the components, 64 writers at a
 /// time, so the worst case is O((steps + triggers) * writers / 64).
-pub(super) fn lookup_races(context: &Context, components: &[Vec<usize>], problems: &mut Vec<Problem>) {
+pub(super) fn lookup_races(
+    context: &Context,
+    components: &[Vec<usize>],
+    problems: &mut Vec<Problem>,
+) {
     let uses = lookup_uses(context);
     let mut upstream = vec![false; uses.len()];
     let mut deferred = Vec::new();
@@ -141,16 +168,40 @@ pub(super) fn lookup_races(context: &Context, components: &[Vec<usize>], problem
     }
     decide_by_bit_sets(context, components, &uses, &deferred, &mut upstream);
 
-    for (used, _) in uses.iter().zip(&upstream).filter(|(_, &upstream)| !upstream) {
+    for (used, _) in uses
+        .iter()
+        .zip(&upstream)
+        .filter(|(_, &upstream)| !upstream)
+    {
         let (reader, writer) = (context.id(used.reader), context.id(used.writer));
         problems.push(warning(
             ProblemCode::LookupRace,
             vec![reader.to_string(), writer.to_string()],
             Vec::new(),
-            format!(
-                "Step \"{reader}\" looks up \"{}\" (field \"{}\"), which step \"{writer}\" writes, but \"{writer}\" is not upstream of \"{reader}\": they can run in either order, and records whose \"{}\" is not written yet are rejected. Add a trigger from \"{writer}\" to \"{reader}\".",
-                used.object, used.field, used.object
-            ),
+            // One allocation per message: with thousands of races on a large
+            // flow, `format!` was a large share of validation time.
+            [
+                "Step \"",
+                reader,
+                "\" looks up \"",
+                used.object,
+                "\" (field \"",
+                used.field,
+                "\"), which step \"",
+                writer,
+                "\" writes, but \"",
+                writer,
+                "\" is not upstream of \"",
+                reader,
+                "\": they can run in either order, and records whose \"",
+                used.object,
+                "\" is not written yet are rejected. Add a trigger from \"",
+                writer,
+                "\" to \"",
+                reader,
+                "\".",
+            ]
+            .concat(),
         ));
     }
 }
@@ -164,7 +215,10 @@ fn lookup_uses<'a>(context: &Context<'a>) -> Vec<LookupUse<'a>> {
     let mut next_writer = vec![usize::MAX; count];
     for step in (0..count).rev().filter(|&step| context.is_first(step)) {
         if let Some(sync) = context.sync(step) {
-            let key = (sync.destination.connection_id.as_str(), sync.destination.object.as_str());
+            let key = (
+                sync.destination.connection_id.as_str(),
+                sync.destination.object.as_str(),
+            );
             if let Some(previous) = first_writer.insert(key, step) {
                 next_writer[step] = previous;
             }
@@ -177,11 +231,19 @@ fn lookup_uses<'a>(context: &Context<'a>) -> Vec<LookupUse<'a>> {
             continue;
         };
         for lookup in &sync.lookups {
-            let key = (sync.destination.connection_id.as_str(), lookup.object.as_str());
+            let key = (
+                sync.destination.connection_id.as_str(),
+                lookup.object.as_str(),
+            );
             let mut writer = first_writer.get(&key).copied().unwrap_or(usize::MAX);
             while writer != usize::MAX {
                 if writer != reader {
-                    uses.push(LookupUse { reader, writer, field: &lookup.field, object: &lookup.object });
+                    uses.push(LookupUse {
+                        reader,
+                        writer,
+                        field: &lookup.field,
+                        object: &lookup.object,
+                    });
                 }
                 writer = next_writer[writer];
             }
@@ -202,7 +264,11 @@ impl BoundedSearch {
     const BUDGET: usize = 256;
 
     fn new(len: usize) -> Self {
-        BoundedSearch { stamp: vec![0; len], generation: 0, stack: Vec::new() }
+        BoundedSearch {
+            stamp: vec![0; len],
+            generation: 0,
+            stack: Vec::new(),
+        }
     }
 
     /// Returns whether `goal` is downstream of `start`, or `None` when the
@@ -292,32 +358,43 @@ fn decide_by_bit_sets(
 }
 
 pub(super) fn duplicate_syncs(context: &Context, problems: &mut Vec<Problem>) {
-    let mut steps_of: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut order: Vec<&str> = Vec::new();
-    for step in &context.flow.steps {
-        let steps = steps_of.entry(step.sync_id.as_str()).or_default();
-        if steps.is_empty() {
-            order.push(step.sync_id.as_str());
+    let steps = &context.flow.steps;
+
+    // The steps of each sync as a linked list through `next_step`, built
+    // backwards so each list starts at the sync's first step.
+    let mut first_step: HashMap<&str, usize> = HashMap::with_capacity(steps.len());
+    let mut next_step = vec![usize::MAX; steps.len()];
+    for (i, step) in steps.iter().enumerate().rev() {
+        if let Some(later) = first_step.insert(step.sync_id.as_str(), i) {
+            next_step[i] = later;
         }
-        steps.push(step.id.as_str());
+    }
+    let mut is_first = vec![false; steps.len()];
+    for &i in first_step.values() {
+        is_first[i] = true;
     }
 
-    for sync_id in order {
-        let steps = &steps_of[sync_id];
-        if steps.len() < 2 {
-            continue;
+    for first in (0..steps.len()).filter(|&i| is_first[i] && next_step[i] != usize::MAX) {
+        let mut ids = Vec::new();
+        let mut cursor = first;
+        while cursor != usize::MAX {
+            ids.push(steps[cursor].id.clone());
+            cursor = next_step[cursor];
         }
-        let listed: Vec<String> = steps.iter().map(|id| format!("\"{id}\"")).collect();
+
+        let sync_id = &steps[first].sync_id;
+        let listed: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+        let message = format!(
+            "Sync \"{sync_id}\" is placed in {} steps ({}), so one run syncs it {} times: keep one step, unless running it again is intended.",
+            ids.len(),
+            listed.join(", "),
+            ids.len()
+        );
         problems.push(warning(
             ProblemCode::DuplicateSync,
-            steps.iter().map(|id| id.to_string()).collect(),
+            ids,
             Vec::new(),
-            format!(
-                "Sync \"{sync_id}\" is placed in {} steps ({}), so one run syncs it {} times: keep one step, unless running it again is intended.",
-                steps.len(),
-                listed.join(", "),
-                steps.len()
-            ),
+            message,
         ));
     }
 }
@@ -360,7 +437,11 @@ pub(super) fn disabled_steps_cutting_paths(context: &Context, problems: &mut Vec
         }
 
         reach_avoiding(context, disabled, &mut stamp);
-        let cut: Vec<usize> = succs.iter().copied().filter(|&s| stamp[s] != disabled).collect();
+        let cut: Vec<usize> = succs
+            .iter()
+            .copied()
+            .filter(|&s| stamp[s] != disabled)
+            .collect();
         if cut.is_empty() {
             continue;
         }
@@ -370,8 +451,14 @@ pub(super) fn disabled_steps_cutting_paths(context: &Context, problems: &mut Vec
         let listed: Vec<String> = cut_ids.iter().map(|id| format!("\"{id}\"")).collect();
         let triggers = preds
             .iter()
-            .map(|&p| TriggerRef { from: context.id(p).to_string(), to: id.to_string() })
-            .chain(cut_ids.iter().map(|to| TriggerRef { from: id.to_string(), to: to.clone() }))
+            .map(|&p| TriggerRef {
+                from: context.id(p).to_string(),
+                to: id.to_string(),
+            })
+            .chain(cut_ids.iter().map(|to| TriggerRef {
+                from: id.to_string(),
+                to: to.clone(),
+            }))
             .collect();
         let mut steps = vec![id.to_string()];
         steps.extend(cut_ids);

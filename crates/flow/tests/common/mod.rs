@@ -15,13 +15,22 @@ pub fn sync_in(connection: &str, id: &str, object: &str, lookups: &[&str]) -> Sy
     Sync {
         id: id.to_string(),
         label: id.to_string(),
-        source: SyncSource { connection_id: "warehouse".into(), query: format!("select * from {object}") },
-        destination: SyncDestination { connection_id: connection.into(), object: object.into() },
+        source: SyncSource {
+            connection_id: "warehouse".into(),
+            query: format!("select * from {object}"),
+        },
+        destination: SyncDestination {
+            connection_id: connection.into(),
+            object: object.into(),
+        },
         operation: Operation::Upsert,
         key: "id".into(),
         lookups: lookups
             .iter()
-            .map(|target| Lookup { field: format!("{target}_id"), object: target.to_string() })
+            .map(|target| Lookup {
+                field: format!("{target}_id"),
+                object: target.to_string(),
+            })
             .collect(),
         last_run: None,
     }
@@ -40,7 +49,11 @@ pub fn step(id: &str, sync_id: &str) -> Step {
 }
 
 pub fn trigger(from: &str, to: &str) -> Trigger {
-    Trigger { from: from.into(), to: to.into(), condition: TriggerCondition::OnSuccess }
+    Trigger {
+        from: from.into(),
+        to: to.into(),
+        condition: TriggerCondition::OnSuccess,
+    }
 }
 
 /// A flow whose steps use the sync of the same name.
@@ -48,7 +61,10 @@ pub fn flow(steps: &[&str], triggers: &[(&str, &str)]) -> Flow {
     Flow {
         name: "test flow".into(),
         steps: steps.iter().map(|id| step(id, id)).collect(),
-        triggers: triggers.iter().map(|(from, to)| trigger(from, to)).collect(),
+        triggers: triggers
+            .iter()
+            .map(|(from, to)| trigger(from, to))
+            .collect(),
         ..Flow::default()
     }
 }
