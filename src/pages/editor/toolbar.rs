@@ -81,10 +81,19 @@ pub fn export(editor: Editor) {
     }
 }
 
+/// A file name from a flow name: lowercase letters and digits, with one
+/// dash for each run of anything else.
 fn slug(name: &str) -> String {
-    let slug: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let slug = slug.trim_matches('-').to_string();
-    if slug.is_empty() { "flow".to_string() } else { slug }
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() { "flow".to_string() } else { slug.to_string() }
 }
 
 fn download(file_name: &str, text: &str) -> Result<(), String> {

@@ -130,6 +130,34 @@ test("corrupt draft links show an error page", async () => {
   await context.close();
 });
 
+test("too long draft offers JSON export", async () => {
+  // Random step ids do not compress, so 900 of them make a link far over the limit.
+  const { randomBytes } = await import("node:crypto");
+  const steps = Array.from({ length: 900 }, (_, index) => ({
+    id: `s${index}_${randomBytes(40).toString("hex")}`,
+    sync_id: "crm_accounts",
+    position: { x: (index % 30) * 300, y: Math.floor(index / 30) * 110 },
+  }));
+  const created = await api(backend, "POST", "/flows", { body: { name: "Links: huge", steps, triggers: [] } });
+  assert.equal(created.status, 201);
+
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${backend.url}/flows/${created.body.id}`);
+  await page.locator("[data-step-id]").first().waitFor({ state: "attached" });
+  await page.getByRole("button", { name: "Share draft" }).click();
+  const message = page.getByTestId("share-too-long");
+  await message.waitFor();
+  assert.match(await message.innerText(), /longer than the 64000 that Baton offers/);
+  assert.equal(await page.getByTestId("share-link").count(), 0);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("share-panel").getByRole("button", { name: "Export JSON" }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /links-huge\.baton\.json$/);
+  await context.close();
+});
+
 test("compare two saved versions", async () => {
   const flow = await createFlow("Links: versions");
   const changed = {
