@@ -189,3 +189,26 @@ async fn decode<T: DeserializeOwned>(response: Response, url: &str) -> Result<T,
         reason: error.to_string(),
     })
 }
+
+/// `POST` a path with no body, for actions such as cancel that take no
+/// input, and decode the JSON response.
+pub async fn post_empty<T: DeserializeOwned>(settings: &Settings, path: &str) -> Result<T, ApiError> {
+    let url = url(settings, path);
+    let request = authorize(Request::post(&url), settings)
+        .build()
+        .map_err(|error| ApiError::Invalid { url: url.clone(), reason: error.to_string() })?;
+    let response = request.send().await.map_err(|error| ApiError::Unreachable { url: url.clone(), reason: error.to_string() })?;
+    decode(response, &url).await
+}
+
+/// The URL of a run's server-sent events. A browser's `EventSource` cannot
+/// send headers, so the token travels as the `access_token` query parameter.
+pub fn event_stream_url(settings: &Settings, run_id: &str) -> String {
+    let path = format!("/runs/{}/events", js_sys::encode_uri_component(run_id));
+    let base = url(settings, &path);
+    if settings.token.is_empty() {
+        base
+    } else {
+        format!("{base}?access_token={}", js_sys::encode_uri_component(&settings.token))
+    }
+}

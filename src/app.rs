@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{DraftPage, EditorPage, FlowsPage, NotFoundPage, SettingsPage, SyncsPage, VersionPage, VersionsPage};
+use crate::pages::{
+    DraftPage, EditorPage, FlowsPage, NotFoundPage, RunHistoryPage, RunPage, SettingsPage, SyncPage, SyncsPage, VersionPage, VersionsPage,
+};
 use crate::settings::SettingsContext;
 use crate::status::{provide_status, StatusBanner, StatusIndicator};
 
@@ -36,7 +38,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/flows/:flow_id/versions") view=VersionsPage/>
                     <Route path=path!("/flows/:flow_id/versions/:version") view=VersionPage/>
                     <Route path=path!("/draft") view=DraftPage/>
+                    <Route path=path!("/flows/:flow_id/runs") view=RunHistoryPage/>
+                    <Route path=path!("/runs/:run_id") view=RunPage/>
                     <Route path=path!("/syncs") view=SyncsPage/>
+                    <Route path=path!("/syncs/:sync_id") view=SyncPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>

@@ -6,7 +6,9 @@ mod draft;
 mod editor;
 mod flows;
 mod not_found;
+mod runs;
 mod settings;
+mod sync;
 mod syncs;
 mod versions;
 
@@ -14,7 +16,9 @@ pub use draft::DraftPage;
 pub use editor::EditorPage;
 pub use flows::FlowsPage;
 pub use not_found::NotFoundPage;
+pub use runs::{RunButton, RunHistoryPage, RunPage};
 pub use settings::SettingsPage;
+pub use sync::SyncPage;
 pub use syncs::SyncsPage;
 pub use versions::{VersionPage, VersionsPage};
 

@@ -14,7 +14,7 @@ use super::problems::fix_lookups;
 use super::save::{self, SaveState};
 use super::share::{draft_link, flow_link, Shared};
 use super::state::{Editor, READ_ONLY_NOTE};
-use crate::pages::flow_path_segment;
+use crate::pages::{flow_path_segment, RunButton};
 use crate::settings::use_settings;
 
 /// Undo, redo and delete from anywhere on the page, except while typing in a field.
@@ -211,6 +211,8 @@ pub fn Toolbar(state: CanvasState, save_state: SaveState, on_created: Callback<S
                     title=move || save_blocker().unwrap_or_else(|| "Save to the backend".to_string())>"Save"</button>
                 {move || save_blocker().map(|reason| view! { <span class="save-blocker" data-testid="save-blocker">{reason}</span> })}
             </div>
+            <RunButton flow_id=Signal::derive(move || editor.saved.with(|saved| saved.as_ref().map(|saved| saved.flow.id.clone())))
+                dirty=Signal::derive(move || editor.is_dirty()) errors=Signal::derive(move || editor.error_count())/>
         </div>
     }
 }

@@ -3,7 +3,7 @@
 // Every journey runs its own backend on a free port of 127.0.0.1, with a
 // fresh data directory, serving the release build of the dashboard.
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -163,4 +163,46 @@ export async function dragBetween(page, from, to) {
   await page.mouse.down();
   await page.mouse.move(end.x, end.y, { steps: 8 });
   await page.mouse.up();
+}
+
+/** The id of the flow named `name`, from GET /flows. */
+export async function flowIdByName(backend, name) {
+  const { status, body } = await api(backend, "GET", "/flows");
+  if (status !== 200) throw new Error(`GET /flows answered ${status}`);
+  const flow = body.find((item) => item.name === name);
+  if (!flow) throw new Error(`no flow named "${name}"; the backend has: ${body.map((item) => item.name).join(", ")}`);
+  return flow.id;
+}
+
+/** Wait until run `runId` is no longer queued or running; returns the run. */
+export async function waitForRunEnd(backend, runId, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { body } = await api(backend, "GET", `/runs/${runId}`);
+    if (body && !["queued", "running"].includes(body.status)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
+}
+
+/**
+ * Insert `count` finished runs of `flowId` straight into the store of a
+ * stopped backend's data dir, one a minute back from 2026-11-30, every
+ * seventh one failed. Needs the sqlite3 command-line shell.
+ */
+export function seedRuns(dataDir, flowId, count) {
+  const sql = `
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${Number(count)})
+    INSERT INTO runs (id, flow_id, flow_version, status, trigger_reason, triggered_by, created_at, started_at, finished_at,
+                      step_count, steps_failed, processed, inserted, failed, step_ids)
+    SELECT printf('run_seed_%06d', i), '${flowId.replaceAll("'", "''")}', 1,
+           CASE WHEN i % 7 = 0 THEN 'failed' ELSE 'succeeded' END, 'schedule', 'schedule',
+           strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-30T00:00:00Z', printf('-%d minutes', i)),
+           strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-30T00:00:00Z', printf('-%d minutes', i)),
+           strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-30T00:00:00Z', printf('-%d minutes', i), printf('+%d seconds', 5 + i % 40)),
+           7, CASE WHEN i % 7 = 0 THEN 1 ELSE 0 END, 120500, 120500, CASE WHEN i % 7 = 0 THEN 12 ELSE 0 END, '[]'
+    FROM n;`;
+  const result = spawnSync("sqlite3", [path.join(dataDir, "baton.sqlite")], { input: sql, encoding: "utf8" });
+  if (result.error) throw new Error(`could not run sqlite3 (${result.error.message}); install the sqlite3 package`);
+  if (result.status !== 0) throw new Error(`sqlite3 failed to seed runs: ${result.stderr}`);
 }
