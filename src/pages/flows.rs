@@ -53,7 +53,12 @@ fn FlowTable(flows: Vec<FlowSummary>, on_deleted: Callback<()>) -> impl IntoView
                 <tr data-flow-id=flow.id.clone()>
                     <td><a href=href>{flow.name.clone()}</a></td>
                     <td class="num">{flow.step_count}</td>
-                    <td><span class="run-status" data-status=status>{status}</span>" "<span class="muted">{when}</span></td>
+                    <td>
+                        <a class="run-status-link" href=format!("/flows/{}/runs", flow_path_segment(&flow.id)) title="Run history">
+                            <span class="run-status" data-status=status>{status}</span>
+                        </a>
+                        " "<span class="muted">{when}</span>
+                    </td>
                     <td>{relative_time(flow.updated_at)}" by "{flow.updated_by.clone()}</td>
                     <td class="actions">
                         <button type="button" class="button button-small button-danger" aria-label=format!("Delete {}", flow.name)

@@ -4,7 +4,8 @@
 #   always:    the wasm32 target, Trunk 0.21, wasm-bindgen-cli (the version in
 #              Cargo.lock), and the npm packages in tests/browser (binaryen's
 #              wasm-opt, playwright-core)
-#   --browser: also Debian's chromium and chromium-driver, for the browser tests
+#   --browser: also Debian's chromium, chromium-driver and sqlite3, for the
+#              browser tests
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -61,10 +62,11 @@ if [[ ! -x "$browser_dir/node_modules/.bin/wasm-opt" || "$browser_dir/package-lo
   (cd "$browser_dir" && npm ci --no-audit --no-fund)
 fi
 
-if [[ "$want_browser" == 1 ]] && ! { [[ -x /usr/bin/chromium ]] && [[ -x /usr/bin/chromedriver ]]; }; then
-  step "Installing Chromium and ChromeDriver from Debian"
+# The run-history journey seeds 100,000 runs with the sqlite3 command.
+if [[ "$want_browser" == 1 ]] && ! { [[ -x /usr/bin/chromium ]] && [[ -x /usr/bin/chromedriver ]] && command -v sqlite3 >/dev/null; }; then
+  step "Installing Chromium, ChromeDriver and sqlite3 from Debian"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver sqlite3
 fi
 
 step "Tools ready"
