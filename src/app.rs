@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/draft") view=DraftPage/>
                     <Route path=path!("/flows/:flow_id/runs") view=RunHistoryPage/>
                     <Route path=path!("/runs/:run_id") view=RunPage/>
+                    <Route path=path!("/runs/:run_id/steps/:step_id") view=RunPage/>
                     <Route path=path!("/syncs") view=SyncsPage/>
                     <Route path=path!("/syncs/:sync_id") view=SyncPage/>
                     <Route path=path!("/settings") view=SettingsPage/>

@@ -34,11 +34,20 @@ pub fn ErrorPanel(error: ApiError, #[prop(into)] what: String) -> impl IntoView 
         }
         .into_any();
     }
+    if error.is_not_found() {
+        return view! {
+            <section class="panel" data-testid="not-found">
+                <h1>{format!("Not found: {what}")}</h1>
+                <p>{format!("The backend has no {what}: {error}. It may have been deleted, or the link is wrong.")}</p>
+                <a href="/flows">"See all flows"</a>
+            </section>
+        }
+        .into_any();
+    }
     let (title, hint) = match &error {
         ApiError::Unreachable { .. } => (format!("Could not load {what}: the backend is unreachable"), "Start the backend, then reload."),
         ApiError::Status { status: 401, .. } => (format!("Could not load {what}: the token was rejected"), "Paste a valid token in Settings."),
         ApiError::Status { status: 403, .. } => (format!("Could not load {what}: the token's role does not allow it"), "Use an editor token."),
-        ApiError::Status { status: 404, .. } => (format!("Not found: {what}"), "It may have been deleted, or the link is wrong."),
         _ => (format!("Could not load {what}"), ""),
     };
     view! {

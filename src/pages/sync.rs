@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::common::{api_resource, ErrorPanel, Loading};
+use super::common::{api_resource, CopyLinkButton, ErrorPanel, Loading};
 use super::flow_path_segment;
-use super::runs::{active_run_id, editor_blocker, run_href};
+use super::runs::{active_run_id, editor_blocker, is_viewer, run_href};
 use crate::api;
 use crate::format::{count, duration_ms, elapsed_ms, local_time, run_status_label, utc_time};
 use crate::settings::use_settings;
@@ -31,13 +31,16 @@ pub fn SyncPage() -> impl IntoView {
                     Err(error) => view! { <ErrorPanel error what=format!("sync '{}'", sync_id.get_untracked())/> }.into_any(),
                 })}
             </Suspense>
-            <h2>"Runs across flows"</h2>
-            <Suspense fallback=|| view! { <Loading what="the sync's runs"/> }>
-                {move || runs.get().map(|result| match result {
-                    Ok(page) => view! { <SyncRuns page/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error what="the sync's runs"/> }.into_any(),
-                })}
-            </Suspense>
+            // A missing sync has no runs to show: its not-found page stands alone.
+            <Show when=move || sync.get().is_some_and(|result| result.is_ok())>
+                <h2>"Runs across flows"</h2>
+                <Suspense fallback=|| view! { <Loading what="the sync's runs"/> }>
+                    {move || runs.get().map(|result| match result {
+                        Ok(page) => view! { <SyncRuns page/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error what="the sync's runs"/> }.into_any(),
+                    })}
+                </Suspense>
+            </Show>
         </section>
     }
 }
@@ -67,7 +70,10 @@ fn SyncDetails(sync: Sync) -> impl IntoView {
                 <h1>{sync.label.clone()}</h1>
                 <p class="page-lede"><code>{sync.id.clone()}</code></p>
             </div>
-            <RunAloneButton sync_id=sync.id.clone()/>
+            <div class="toolbar-group">
+                <CopyLinkButton/>
+                <RunAloneButton sync_id=sync.id.clone()/>
+            </div>
         </header>
         <dl class="details sync-facts">
             <dt>"Reads"</dt><dd>{sync.source.connection_id.clone()}": "<code>{sync.source.query.clone()}</code></dd>
@@ -116,8 +122,10 @@ fn RunAloneButton(sync_id: String) -> impl IntoView {
 
     view! {
         <div class="run-alone">
-            <button type="button" class="button button-primary" data-testid="run-alone" disabled=move || blocker.get().is_some()
-                on:click=move |_| confirming.set(true)>"Run this sync alone"</button>
+            {move || (!is_viewer()).then(|| view! {
+                <button type="button" class="button button-primary" data-testid="run-alone" disabled=move || blocker.get().is_some()
+                    on:click=move |_| confirming.set(true)>"Run this sync alone"</button>
+            })}
             {move || blocker.get().map(|reason| view! { <span class="action-blocker">{reason}</span> })}
             {move || confirming.get().then(|| view! {
                 <section class="panel conflict" role="alertdialog" aria-label="Confirm" data-testid="confirm-action">

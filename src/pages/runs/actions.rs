@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use super::live::LiveRun;
-use super::{editor_blocker, run_href};
+use super::{editor_blocker, is_viewer, run_href};
 use crate::api::{self, Method};
 use crate::settings::use_settings;
 
@@ -111,7 +111,7 @@ pub fn RunActions(live: LiveRun) -> impl IntoView {
 
     view! {
         <div class="run-actions" data-testid="run-actions">
-            {move || state.get().map(|(_, active, retryable)| {
+            {move || state.get().filter(|_| !is_viewer()).map(|(_, active, retryable)| {
                 let disabled = move || blocker.get().is_some() || busy.get();
                 if active {
                     view! {

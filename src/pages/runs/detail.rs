@@ -16,7 +16,7 @@ use crate::format::{
     count, duration_ms, elapsed_ms, local_clock, local_time, run_status_label,
     trigger_reason_label, utc_time,
 };
-use crate::pages::common::{ErrorPanel, Loading};
+use crate::pages::common::{CopyLinkButton, ErrorPanel, Loading};
 use crate::pages::flow_path_segment;
 use crate::settings::use_settings;
 
@@ -26,27 +26,38 @@ use crate::settings::use_settings;
 pub fn RunPage() -> impl IntoView {
     let params = use_params_map();
     let run_id = Memo::new(move |_| params.read().get("run_id").unwrap_or_default());
+    let step_id = Memo::new(move |_| params.read().get("step_id"));
     move || {
         let id = run_id.get();
-        view! { <RunView run_id=id/> }
+        view! { <RunView run_id=id step=step_id.get()/> }
     }
 }
 
 #[component]
-fn RunView(run_id: String) -> impl IntoView {
+fn RunView(run_id: String, step: Option<String>) -> impl IntoView {
     let settings = use_settings().settings;
     let live = LiveRun::watch(run_id.clone(), settings.get_untracked());
     let what = format!("run '{run_id}'");
+    let page_run_id = run_id.clone();
     // Only the arrival of the run switches this view; its updates reach the children.
     let has_run = Memo::new(move |_| live.run.with(Option::is_some));
 
     view! {
-        <section class="page run-page" data-testid="run-page" data-run-id=run_id.clone()>
+        <section class="page run-page" data-testid="run-page" data-run-id=page_run_id>
             {move || {
                 if let Some(error) = live.load_error.get() {
                     return view! { <ErrorPanel error what=what.clone()/> }.into_any();
                 }
-                if has_run.get() { view! { <RunBody live/> }.into_any() } else { view! { <Loading what=what.clone()/> }.into_any() }
+                if !has_run.get() {
+                    return view! { <Loading what=what.clone()/> }.into_any();
+                }
+                let missing_step = step.clone().filter(|step| {
+                    live.run.with_untracked(|run| run.as_ref().is_some_and(|run| !run.step_runs.iter().any(|s| &s.step_id == step)))
+                });
+                match missing_step {
+                    Some(step) => view! { <StepNotFound run_id=run_id.clone() step/> }.into_any(),
+                    None => view! { <RunBody live highlight=step.clone()/> }.into_any(),
+                }
             }}
         </section>
     }
@@ -60,7 +71,7 @@ enum StepView {
 }
 
 #[component]
-fn RunBody(live: LiveRun) -> impl IntoView {
+fn RunBody(live: LiveRun, highlight: Option<String>) -> impl IntoView {
     let summary = Memo::new(move |_| {
         live.run
             .with(|run| run.as_ref().map(|run| run.summary.clone()))
@@ -120,7 +131,19 @@ fn RunBody(live: LiveRun) -> impl IntoView {
                 }).into_any()
             })}
         </Suspense>
-        <StepTable live/>
+        <StepTable live highlight/>
+    }
+}
+
+/// The page for a link to a step that the run does not have.
+#[component]
+fn StepNotFound(run_id: String, step: String) -> impl IntoView {
+    view! {
+        <section class="panel" data-testid="not-found">
+            <h1>"Step not found in this run"</h1>
+            <p>{format!("Run '{run_id}' has no step '{step}'. The flow may have changed since, or the link is wrong.")}</p>
+            <a href=run_href(&run_id)>"Open the whole run"</a>
+        </section>
     }
 }
 
@@ -212,7 +235,10 @@ fn RunHeader(summary: RunSummary, flow_name: Signal<Option<String>>) -> impl Int
 
     view! {
         <header class="page-header run-header">
-            <h1>"Run "<code>{summary.id.clone()}</code>" "<span class="run-status run-status-large" data-status=status data-testid="run-status">{status}</span></h1>
+            <div class="page-header-row">
+                <h1>"Run "<code>{summary.id.clone()}</code>" "<span class="run-status run-status-large" data-status=status data-testid="run-status">{status}</span></h1>
+                <CopyLinkButton/>
+            </div>
             <p class="page-lede">{subject}</p>
             <dl class="details run-facts">
                 <dt>"Trigger"</dt><dd>{trigger_reason_label(summary.trigger_reason)}" by "{summary.triggered_by.clone()}</dd>

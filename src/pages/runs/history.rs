@@ -14,7 +14,7 @@ use crate::format::{
     count, duration_ms, elapsed_ms, local_input_to_utc, local_time, run_status_label,
     trigger_reason_label, utc_time, utc_to_local_input,
 };
-use crate::pages::common::{api_resource, ErrorPanel};
+use crate::pages::common::{api_resource, CopyLinkButton, ErrorPanel};
 use crate::pages::flow_path_segment;
 use crate::settings::use_settings;
 
@@ -189,6 +189,7 @@ pub fn RunHistoryPage() -> impl IntoView {
                     <p class="page-lede">"Flow "<a href=move || format!("/flows/{}", flow_path_segment(&flow_id.get())) data-testid="history-flow">
                         {move || flow.get().and_then(Result::ok).map_or_else(|| flow_id.get(), |flow| flow.name)}</a></p>
                 </div>
+                <CopyLinkButton/>
             </header>
             <FilterBar flow_id filters/>
             <DurationChart rows=rows.items/>

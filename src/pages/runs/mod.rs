@@ -34,6 +34,12 @@ pub fn editor_blocker() -> Option<String> {
     }
 }
 
+/// Whether the token is known to have the viewer role: run, cancel and
+/// retry controls are then left out, and `editor_blocker` says why.
+pub fn is_viewer() -> bool {
+    use_status().role() == Some(Role::Viewer)
+}
+
 /// The path of a run's detail page.
 pub fn run_href(run_id: &str) -> String {
     format!("/runs/{}", super::flow_path_segment(run_id))

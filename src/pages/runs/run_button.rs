@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use super::{active_run_id, editor_blocker, run_href};
+use super::{active_run_id, editor_blocker, is_viewer, run_href};
 use crate::api;
 use crate::pages::flow_path_segment;
 use crate::settings::use_settings;
@@ -77,8 +77,13 @@ pub fn RunButton(
     view! {
         <div class="toolbar-group run-button">
             {history}
-            <button type="button" class="button button-primary" data-testid="run-button" on:click=start disabled=move || blocker.get().is_some()
-                title=move || blocker.get().unwrap_or_else(|| "Run the saved version now".to_string())>"Run"</button>
+            {move || {
+                let start = start.clone();
+                (!is_viewer()).then(move || view! {
+                <button type="button" class="button button-primary" data-testid="run-button" on:click=start disabled=move || blocker.get().is_some()
+                    title=move || blocker.get().unwrap_or_else(|| "Run the saved version now".to_string())>"Run"</button>
+                })
+            }}
             {move || blocker.get().filter(|_| !busy.get()).map(|reason| view! { <span class="save-blocker" data-testid="run-blocker">{reason}</span> })}
             {move || active_run.get().map(|run_id| view! {
                 <span class="run-active" role="status" data-testid="run-active">"A run of this flow is already active: "<a href=run_href(&run_id)>"open it"</a></span>

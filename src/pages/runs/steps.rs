@@ -9,7 +9,7 @@ use super::live::LiveRun;
 use crate::format::{count, duration_ms, elapsed_ms, step_run_status_label};
 
 #[component]
-pub fn StepTable(live: LiveRun) -> impl IntoView {
+pub fn StepTable(live: LiveRun, highlight: Option<String>) -> impl IntoView {
     let step_ids = Memo::new(move |_| {
         live.run.with(|run| {
             run.as_ref()
@@ -36,7 +36,7 @@ pub fn StepTable(live: LiveRun) -> impl IntoView {
                 </thead>
                 // Keyed rows update in place, so an opened list of rejected records stays open.
                 <For each=move || step_ids.get() key=|id| id.clone() let:step_id>
-                    <StepRows live step_id/>
+                    <StepRows live highlighted=highlight.as_deref() == Some(step_id.as_str()) step_id/>
                 </For>
             </table>
         </section>
@@ -45,8 +45,18 @@ pub fn StepTable(live: LiveRun) -> impl IntoView {
 
 /// The row of one step run, and below it its rejected records, if any.
 #[component]
-fn StepRows(live: LiveRun, step_id: String) -> impl IntoView {
+fn StepRows(live: LiveRun, step_id: String, highlighted: bool) -> impl IntoView {
     let key = step_id.clone();
+    let row = NodeRef::<leptos::html::Tbody>::new();
+    let step_id_for_link = step_id.clone();
+    if highlighted {
+        // Bring the linked step into view once its row exists.
+        request_animation_frame(move || {
+            if let Some(element) = row.get_untracked() {
+                element.scroll_into_view();
+            }
+        });
+    }
     let step_run = Memo::new(move |_| {
         live.run.with(|run| {
             run.as_ref().and_then(|run| {
@@ -74,9 +84,9 @@ fn StepRows(live: LiveRun, step_id: String) -> impl IntoView {
     });
 
     view! {
-        <tbody data-step-id=step_id.clone() data-status=status>
+        <tbody data-step-id=step_id.clone() data-status=status node_ref=row class:highlighted=highlighted aria-current=highlighted.then_some("true")>
             <tr>
-                <td><strong>{step_id.clone()}</strong><br/><span class="muted">{field(|run| run.sync_id.clone())}</span></td>
+                <td><a class="step-link" href=move || step_href(&live, &step_id_for_link) title="Link to this step"><strong>{step_id.clone()}</strong></a><br/><span class="muted">{field(|run| run.sync_id.clone())}</span></td>
                 <td><span class="run-status" data-status=status>{status}</span>{field(|run| if run.attempt > 1 { format!(" (attempt {})", run.attempt) } else { String::new() })}</td>
                 <td>{move || view! { <ClockTime at=step_run.with(|run| run.as_ref().and_then(|run| run.started_at))/> }}</td>
                 <td>{move || view! { <ClockTime at=step_run.with(|run| run.as_ref().and_then(|run| run.finished_at))/> }}</td>
@@ -91,7 +101,7 @@ fn StepRows(live: LiveRun, step_id: String) -> impl IntoView {
             <Show when=move || samples.with(|samples| samples.as_ref().is_some_and(|(_, list)| !list.is_empty()))>
                 <tr class="rejected-row">
                     <td colspan="11">
-                        <details class="rejected" data-testid="rejected">
+                        <details class="rejected" data-testid="rejected" open=highlighted>
                             <summary>{move || samples.with(|samples| {
                                 let (failed, list) = samples.clone().unwrap_or_default();
                                 format!("{} rejected records; the first {} with their reasons", count(failed), list.len())
@@ -126,4 +136,10 @@ fn RejectedTable(samples: Vec<RejectedRecord>) -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
     }
+}
+
+/// The exact link to one step of the run shown.
+fn step_href(live: &LiveRun, step_id: &str) -> String {
+    let run_id = live.run.with(|run| run.as_ref().map(|run| run.summary.id.clone()).unwrap_or_default());
+    format!("{}/steps/{}", super::run_href(&run_id), crate::pages::flow_path_segment(step_id))
 }
