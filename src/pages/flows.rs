@@ -10,6 +10,7 @@ use super::flow_path_segment;
 use crate::api;
 use crate::format::{relative_time, run_status_label};
 use crate::settings::use_settings;
+use super::runs::is_viewer;
 
 #[component]
 pub fn FlowsPage() -> impl IntoView {
@@ -22,7 +23,11 @@ pub fn FlowsPage() -> impl IntoView {
                     <h1>"Flows"</h1>
                     <p class="page-lede">"Sync sequences: each step runs when the steps it depends on have succeeded."</p>
                 </div>
-                <a class="button button-primary" href="/flows/new">"New flow"</a>
+                {move || if is_viewer() {
+                    view! { <span class="read-only-note" data-testid="read-only">"Read-only: a viewer token cannot create or delete flows."</span> }.into_any()
+                } else {
+                    view! { <a class="button button-primary" href="/flows/new">"New flow"</a> }.into_any()
+                }}
             </header>
             <Suspense fallback=|| view! { <Loading what="flows"/> }>
                 {move || flows.get().map(|result| match result {
@@ -61,8 +66,13 @@ fn FlowTable(flows: Vec<FlowSummary>, on_deleted: Callback<()>) -> impl IntoView
                     </td>
                     <td>{relative_time(flow.updated_at)}" by "{flow.updated_by.clone()}</td>
                     <td class="actions">
-                        <button type="button" class="button button-small button-danger" aria-label=format!("Delete {}", flow.name)
-                            on:click=move |_| confirming.set(Some(target.clone()))>"Delete"</button>
+                        {move || {
+                            let target = target.clone();
+                            (!is_viewer()).then(move || view! {
+                                <button type="button" class="button button-small button-danger" aria-label=format!("Delete {}", target.1)
+                                    on:click=move |_| confirming.set(Some(target.clone()))>"Delete"</button>
+                            })
+                        }}
                     </td>
                 </tr>
             }

@@ -220,5 +220,11 @@ test("viewer finds no write controls", async () => {
   await page.keyboard.press("Delete");
   assert.equal(await page.locator('[data-step-id="contacts"]').count(), 1, "delete does nothing");
   await screenshot(page, "editor-viewer");
+
+  await page.goto(`${backend.url}/flows`);
+  await page.getByTestId("flows-table").waitFor();
+  await page.getByTestId("read-only").waitFor();
+  assert.equal(await page.getByRole("link", { name: "New flow" }).count(), 0, "no New flow for a viewer");
+  assert.equal(await page.getByRole("button", { name: /^Delete / }).count(), 0, "no Delete for a viewer");
   await context.close();
 });
