@@ -63,9 +63,7 @@ pub fn url(settings: &Settings, path: &str) -> String {
 
 /// `GET` a path and decode its JSON body.
 pub async fn get_json<T: DeserializeOwned>(settings: &Settings, path: &str) -> Result<T, ApiError> {
-    let url = url(settings, path);
-    let response = send_cancellable(authorize(Request::get(&url), settings), &url).await?;
-    decode(response, &url).await
+    get_versioned(settings, path).await.map(|response| response.value)
 }
 
 /// A decoded response with the version its `ETag` header carries.
@@ -114,8 +112,7 @@ where
     }
     let text = serde_json::to_string(body).map_err(|error| ApiError::Invalid { url: url.clone(), reason: error.to_string() })?;
 
-    let request = builder.body(text).map_err(|error| ApiError::Invalid { url: url.clone(), reason: error.to_string() })?;
-    let response = request.send().await.map_err(|error| ApiError::Unreachable { url: url.clone(), reason: error.to_string() })?;
+    let response = send(builder.body(text), &url).await?;
     let etag = response.headers().get("ETag");
     Ok(Versioned { value: decode(response, &url).await?, etag })
 }
@@ -150,17 +147,14 @@ async fn send_cancellable(builder: RequestBuilder, url: &str) -> Result<Response
         }
     });
 
-    let request = builder
-        .abort_signal(signal.as_ref())
-        .build()
-        .map_err(|error| ApiError::Invalid {
-            url: url.to_string(),
-            reason: error.to_string(),
-        })?;
-    request.send().await.map_err(|error| ApiError::Unreachable {
-        url: url.to_string(),
-        reason: error.to_string(),
-    })
+    send(builder.abort_signal(signal.as_ref()).build(), url).await
+}
+
+/// Send a built request, telling a request that could not be built apart
+/// from a backend that cannot be reached.
+async fn send(request: Result<Request, gloo_net::Error>, url: &str) -> Result<Response, ApiError> {
+    let request = request.map_err(|error| ApiError::Invalid { url: url.to_string(), reason: error.to_string() })?;
+    request.send().await.map_err(|error| ApiError::Unreachable { url: url.to_string(), reason: error.to_string() })
 }
 
 async fn decode<T: DeserializeOwned>(response: Response, url: &str) -> Result<T, ApiError> {
@@ -194,17 +188,14 @@ async fn decode<T: DeserializeOwned>(response: Response, url: &str) -> Result<T,
 /// input, and decode the JSON response.
 pub async fn post_empty<T: DeserializeOwned>(settings: &Settings, path: &str) -> Result<T, ApiError> {
     let url = url(settings, path);
-    let request = authorize(Request::post(&url), settings)
-        .build()
-        .map_err(|error| ApiError::Invalid { url: url.clone(), reason: error.to_string() })?;
-    let response = request.send().await.map_err(|error| ApiError::Unreachable { url: url.clone(), reason: error.to_string() })?;
+    let response = send(authorize(Request::post(&url), settings).build(), &url).await?;
     decode(response, &url).await
 }
 
 /// The URL of a run's server-sent events. A browser's `EventSource` cannot
 /// send headers, so the token travels as the `access_token` query parameter.
 pub fn event_stream_url(settings: &Settings, run_id: &str) -> String {
-    let path = format!("/runs/{}/events", js_sys::encode_uri_component(run_id));
+    let path = format!("/runs/{}/events", crate::pages::path_segment(run_id));
     let base = url(settings, &path);
     if settings.token.is_empty() {
         base

@@ -1,4 +1,4 @@
-//! How times, durations and statuses read on screen.
+//! Formatting of times, durations, counts and statuses for the screen.
 
 use baton_flow::RunStatus;
 use chrono::{DateTime, Utc};
@@ -116,4 +116,13 @@ pub fn utc_to_local_input(at: DateTime<Utc>) -> String {
 /// tables whose date is shown above them.
 pub fn local_clock(at: DateTime<Utc>) -> String {
     local_time(at).chars().skip(11).collect()
+}
+
+/// Shortens `text` to `max` characters, ending with an ellipsis when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{kept}…")
 }

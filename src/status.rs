@@ -12,7 +12,7 @@ use crate::settings::{use_settings, Settings};
 
 const POLL_INTERVAL: Duration = Duration::from_secs(10);
 
-/// Who the configured token belongs to.
+/// Owner and role of the configured token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Identity {
     NoToken,
@@ -21,7 +21,7 @@ pub enum Identity {
     Rejected(String),
 }
 
-/// What the last health check found.
+/// Result of the last health check.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackendStatus {
     Checking,
@@ -71,8 +71,8 @@ pub fn provide_status() -> StatusContext {
         on_cleanup(move || handle.clear());
     }
 
-    // Each check carries a generation number, so that a slow answer for old
-    // settings cannot overwrite the answer for the current ones.
+    // Each check carries a generation number, so that a slow response for old
+    // settings cannot overwrite the one for the current settings.
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         context.check_requests.track();

@@ -8,6 +8,8 @@ use baton_flow::geometry::{self, STEP_HEIGHT, STEP_WIDTH};
 use baton_flow::{Flow, Step, Sync};
 use leptos::prelude::*;
 
+use crate::format::truncate;
+
 /// How a step or trigger differs from the flow it is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
@@ -113,17 +115,9 @@ fn diagram_step(step: &Step, label: String, mark: Option<&'static str>) -> impl 
     view! {
         <g class="step diagram-step" class:disabled=!step.enabled data-step-id=step.id.clone() data-mark=mark transform=transform>
             <rect class="step-box" width=STEP_WIDTH height=STEP_HEIGHT rx="10"/>
-            <text class="step-title" x="16" y="29">{shorten(&label, 24)}</text>
-            <text class="step-subtitle" x="16" y="51">{shorten(&step.id, 30)}</text>
+            <text class="step-title" x="16" y="29">{truncate(&label, 24)}</text>
+            <text class="step-subtitle" x="16" y="51">{truncate(&step.id, 30)}</text>
             {mark.map(|mark| view! { <text class="diagram-mark" x=STEP_WIDTH - 12.0 y="20" text-anchor="end">{mark}</text> })}
         </g>
     }
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
-    format!("{kept}…")
 }

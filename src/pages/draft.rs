@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use super::common::{ErrorPanel, Loading};
 use super::diagram::{merged, Diagram};
 use super::editor::{describe_diff, draft};
-use super::flow_path_segment;
+use super::path_segment;
 use crate::api::{self, ApiError, Method};
 use crate::settings::use_settings;
 
@@ -56,7 +56,7 @@ fn DraftPreview(flow: Flow) -> impl IntoView {
             let base = if base_id.is_empty() {
                 None
             } else {
-                Some(api::get_json::<Flow>(&settings, &format!("/flows/{}", flow_path_segment(&base_id))).await)
+                Some(api::get_json::<Flow>(&settings, &format!("/flows/{}", path_segment(&base_id))).await)
             };
             Ok::<_, ApiError>(Context { syncs, base })
         }
@@ -144,7 +144,7 @@ fn DraftActions(flow: Flow, errors: usize, base_missing: bool) -> impl IntoView 
                 failure.set(Some(message));
                 return;
             }
-            let path = flow_id.map_or_else(|| "/flows/new".to_string(), |id| format!("/flows/{}", flow_path_segment(&id)));
+            let path = flow_id.map_or_else(|| "/flows/new".to_string(), |id| format!("/flows/{}", path_segment(&id)));
             navigate(&path, Default::default());
         }
     };
@@ -156,7 +156,7 @@ fn DraftActions(flow: Flow, errors: usize, base_missing: bool) -> impl IntoView 
         let navigate = navigate.clone();
         spawn_local(async move {
             match api::send_json::<Flow, Flow>(&settings, Method::Post, "/flows", &copy, None).await {
-                Ok(created) => navigate(&format!("/flows/{}", flow_path_segment(&created.value.id)), Default::default()),
+                Ok(created) => navigate(&format!("/flows/{}", path_segment(&created.value.id)), Default::default()),
                 Err(error) => failure.set(Some(format!("Not saved: {error}"))),
             }
         });

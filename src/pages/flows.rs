@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::common::{api_resource, ErrorPanel, Loading};
-use super::flow_path_segment;
+use super::path_segment;
 use crate::api;
 use crate::format::{relative_time, run_status_label};
 use crate::settings::use_settings;
@@ -48,7 +48,7 @@ fn FlowTable(flows: Vec<FlowSummary>, on_deleted: Callback<()>) -> impl IntoView
     let rows = flows
         .into_iter()
         .map(|flow| {
-            let href = format!("/flows/{}", flow_path_segment(&flow.id));
+            let href = format!("/flows/{}", path_segment(&flow.id));
             let (status, when) = match &flow.last_run {
                 Some(run) => (run_status_label(run.status), relative_time(run.created_at)),
                 None => ("never run", String::new()),
@@ -59,7 +59,7 @@ fn FlowTable(flows: Vec<FlowSummary>, on_deleted: Callback<()>) -> impl IntoView
                     <td><a href=href>{flow.name.clone()}</a></td>
                     <td class="num">{flow.step_count}</td>
                     <td>
-                        <a class="run-status-link" href=format!("/flows/{}/runs", flow_path_segment(&flow.id)) title="Run history">
+                        <a class="run-status-link" href=format!("/flows/{}/runs", path_segment(&flow.id)) title="Run history">
                             <span class="run-status" data-status=status>{status}</span>
                         </a>
                         " "<span class="muted">{when}</span>
@@ -103,7 +103,7 @@ fn DeleteDialog(confirming: RwSignal<Option<(String, String)>>, on_deleted: Call
                     let id = id.clone();
                     let settings = settings.get_untracked();
                     spawn_local(async move {
-                        match api::delete(&settings, &format!("/flows/{}", flow_path_segment(&id))).await {
+                        match api::delete(&settings, &format!("/flows/{}", path_segment(&id))).await {
                             Ok(()) => {
                                 confirming.set(None);
                                 error.set(None);

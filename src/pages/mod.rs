@@ -22,7 +22,7 @@ pub use sync::SyncPage;
 pub use syncs::SyncsPage;
 pub use versions::{VersionPage, VersionsPage};
 
-/// Percent-encode an id for use as one path segment.
-pub fn flow_path_segment(id: &str) -> String {
+/// Percent-encodes an id (of a flow, run, step or sync) for use as one path segment.
+pub fn path_segment(id: &str) -> String {
     js_sys::encode_uri_component(id).into()
 }

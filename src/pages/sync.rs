@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::common::{api_resource, CopyLinkButton, ErrorPanel, Loading};
-use super::flow_path_segment;
+use super::path_segment;
 use super::runs::{active_run_id, editor_blocker, is_viewer, run_href};
 use crate::api;
 use crate::format::{count, duration_ms, elapsed_ms, local_time, run_status_label, utc_time};
@@ -18,9 +18,9 @@ pub fn SyncPage() -> impl IntoView {
     let params = use_params_map();
     let sync_id = Memo::new(move |_| params.read().get("sync_id").unwrap_or_default());
     let sync =
-        api_resource::<Sync>(move || format!("/syncs/{}", flow_path_segment(&sync_id.get())));
+        api_resource::<Sync>(move || format!("/syncs/{}", path_segment(&sync_id.get())));
     let runs = api_resource::<Page<RunSummary>>(move || {
-        format!("/syncs/{}/runs?limit=50", flow_path_segment(&sync_id.get()))
+        format!("/syncs/{}/runs?limit=50", path_segment(&sync_id.get()))
     });
 
     view! {
@@ -100,7 +100,7 @@ fn RunAloneButton(sync_id: String) -> impl IntoView {
     let start = move |_| {
         let settings = settings.get_untracked();
         let navigate = navigate.clone();
-        let path = format!("/syncs/{}/trigger", flow_path_segment(&sync_id.get_value()));
+        let path = format!("/syncs/{}/trigger", path_segment(&sync_id.get_value()));
         busy.set(true);
         failure.set(None);
         spawn_local(async move {
@@ -158,7 +158,7 @@ fn SyncRuns(page: Page<RunSummary>) -> impl IntoView {
             let status = run_status_label(run.status);
             let started = run.started_at.unwrap_or(run.created_at);
             let subject = match &run.flow_id {
-                Some(flow_id) => view! { <a href=format!("/flows/{}", flow_path_segment(flow_id))>{flow_id.clone()}</a> }.into_any(),
+                Some(flow_id) => view! { <a href=format!("/flows/{}", path_segment(flow_id))>{flow_id.clone()}</a> }.into_any(),
                 None => view! { <span>"alone"</span> }.into_any(),
             };
             view! {

@@ -38,7 +38,7 @@ fn SyncTable(syncs: Vec<Sync>) -> impl IntoView {
                 .join(", ");
             view! {
                 <tr data-sync-id=sync.id.clone()>
-                    <td><a href=format!("/syncs/{}", super::flow_path_segment(&sync.id))>{sync.label}</a></td>
+                    <td><a href=format!("/syncs/{}", super::path_segment(&sync.id))>{sync.label}</a></td>
                     <td>{sync.destination.connection_id}"."{sync.destination.object}</td>
                     <td>{format!("{:?}", sync.operation).to_lowercase()}" on "<code>{sync.key}</code></td>
                     <td>{lookups}</td>

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::common::{api_resource, CopyLinkButton, ErrorPanel, Loading};
 use super::diagram::{merged, Diagram};
 use super::editor::describe_diff;
-use super::flow_path_segment;
+use super::path_segment;
 use crate::api::{self, ApiError};
 use crate::format::relative_time;
 use crate::settings::use_settings;
@@ -18,14 +18,14 @@ use crate::settings::use_settings;
 pub fn VersionsPage() -> impl IntoView {
     let params = use_params_map();
     let flow_id = move || params.read().get("flow_id").unwrap_or_default();
-    let versions = api_resource::<Vec<FlowVersionInfo>>(move || format!("/flows/{}/versions", flow_path_segment(&flow_id())));
+    let versions = api_resource::<Vec<FlowVersionInfo>>(move || format!("/flows/{}/versions", path_segment(&flow_id())));
 
     view! {
         <section class="page">
             <header class="page-header page-header-row">
                 <div>
                     <h1>"Saved versions"</h1>
-                    <p class="page-lede"><a href=move || format!("/flows/{}", flow_path_segment(&flow_id()))>"Back to the flow"</a></p>
+                    <p class="page-lede"><a href=move || format!("/flows/{}", path_segment(&flow_id()))>"Back to the flow"</a></p>
                 </div>
                 <CopyLinkButton/>
             </header>
@@ -54,7 +54,7 @@ fn MissingFlow(flow_id: String) -> impl IntoView {
 #[component]
 fn VersionTable(flow_id: String, mut versions: Vec<FlowVersionInfo>) -> impl IntoView {
     versions.sort_by(|a, b| b.version.cmp(&a.version));
-    let base = format!("/flows/{}/versions", flow_path_segment(&flow_id));
+    let base = format!("/flows/{}/versions", path_segment(&flow_id));
     let rows = versions
         .into_iter()
         .map(|info| {
@@ -102,10 +102,10 @@ pub fn VersionPage() -> impl IntoView {
     let loaded = LocalResource::new(move || {
         let (settings, flow_id, number, compare) = (settings.get(), flow_id(), number(), compare());
         async move {
-            let base = format!("/flows/{}/versions", flow_path_segment(&flow_id));
-            let version = api::get_json::<FlowVersion>(&settings, &format!("{base}/{}", flow_path_segment(&number))).await?;
+            let base = format!("/flows/{}/versions", path_segment(&flow_id));
+            let version = api::get_json::<FlowVersion>(&settings, &format!("{base}/{}", path_segment(&number))).await?;
             let compared = match compare {
-                Some(other) => Some(api::get_json::<FlowVersion>(&settings, &format!("{base}/{}", flow_path_segment(&other))).await?),
+                Some(other) => Some(api::get_json::<FlowVersion>(&settings, &format!("{base}/{}", path_segment(&other))).await?),
                 None => None,
             };
             let syncs = api::get_json::<Vec<Sync>>(&settings, "/syncs").await?;
@@ -125,7 +125,7 @@ pub fn VersionPage() -> impl IntoView {
                                 let compared = compare().map(|other| format!(" or version {other}")).unwrap_or_default();
                                 format!("Flow '{}' has no version {}{compared}, or the flow does not exist.", flow_id(), number())
                             }</p>
-                            <a href=format!("/flows/{}/versions", flow_path_segment(&flow_id()))>"See its saved versions"</a>
+                            <a href=format!("/flows/{}/versions", path_segment(&flow_id()))>"See its saved versions"</a>
                         </section>
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error what="the version"/> }.into_any(),
@@ -140,7 +140,7 @@ fn VersionView(flow_id: String, loaded: Loaded) -> impl IntoView {
     let Loaded { version, compared, syncs } = loaded;
     let info = version.info.clone();
     let navigate = use_navigate();
-    let base = format!("/flows/{}/versions/{}", flow_path_segment(&flow_id), info.version);
+    let base = format!("/flows/{}/versions/{}", path_segment(&flow_id), info.version);
     let choices: Vec<u64> = (1..=info.version.max(compared.as_ref().map_or(0, |c| c.info.version))).filter(|n| *n != info.version).collect();
     let selected = compared.as_ref().map(|other| other.info.version);
     let on_compare = {
@@ -171,7 +171,7 @@ fn VersionView(flow_id: String, loaded: Loaded) -> impl IntoView {
             </div>
             <div class="toolbar-group">
                 <CopyLinkButton/>
-                <a class="button" href=format!("/flows/{}/versions", flow_path_segment(&flow_id))>"All versions"</a>
+                <a class="button" href=format!("/flows/{}/versions", path_segment(&flow_id))>"All versions"</a>
             </div>
         </header>
         <div class="form-actions">

@@ -26,7 +26,7 @@ pub struct Rect {
 }
 
 impl Rect {
-    /// The rectangle spanned by two corners given in any order.
+    /// Returns the rectangle spanned by two corners given in any order.
     pub fn from_corners(a: Position, b: Position) -> Rect {
         Rect {
             x: a.x.min(b.x),
@@ -70,7 +70,7 @@ impl Rect {
     }
 }
 
-/// The box a step occupies on the canvas.
+/// Returns the box a step occupies on the canvas.
 pub fn step_rect(step: &Step) -> Rect {
     Rect {
         x: step.position.x,
@@ -80,7 +80,7 @@ pub fn step_rect(step: &Step) -> Rect {
     }
 }
 
-/// Where triggers leave a step.
+/// Returns the point where triggers leave a step.
 pub fn out_handle(step: &Step) -> Position {
     Position {
         x: step.position.x + STEP_WIDTH,
@@ -88,7 +88,7 @@ pub fn out_handle(step: &Step) -> Position {
     }
 }
 
-/// Where triggers enter a step.
+/// Returns the point where triggers enter a step.
 pub fn in_handle(step: &Step) -> Position {
     Position {
         x: step.position.x,
@@ -96,7 +96,7 @@ pub fn in_handle(step: &Step) -> Position {
     }
 }
 
-/// The smallest rectangle holding every step, or `None` for an empty flow.
+/// Returns the smallest rectangle containing every step, or `None` for an empty flow.
 pub fn bounds(flow: &Flow) -> Option<Rect> {
     flow.steps
         .iter()
@@ -104,7 +104,7 @@ pub fn bounds(flow: &Flow) -> Option<Rect> {
         .reduce(|all, rect| all.union(&rect))
 }
 
-/// An SVG path for a trigger from an out handle to an in handle: a cubic
+/// Returns an SVG path for a trigger from an out handle to an in handle: a cubic
 /// Bézier curve whose control points pull horizontally, so that a trigger
 /// pointing backwards still leaves and enters its steps sideways.
 pub fn trigger_path(from: Position, to: Position) -> String {
@@ -177,7 +177,7 @@ impl Viewport {
         }
     }
 
-    /// The part of the canvas a screen of `width` by `height` pixels shows.
+    /// Returns the part of the canvas that a screen of `width` by `height` pixels shows.
     pub fn visible_rect(&self, width: f64, height: f64) -> Rect {
         let top_left = self.to_canvas(Position { x: 0.0, y: 0.0 });
         Rect {
@@ -188,7 +188,7 @@ impl Viewport {
         }
     }
 
-    /// The viewport that shows all of `content` in a screen of `width` by
+    /// Returns the viewport that shows all of `content` in a screen of `width` by
     /// `height` pixels with `padding` pixels around, centred, never zoomed
     /// in past 100 %.
     pub fn fit(content: Rect, width: f64, height: f64, padding: f64) -> Viewport {
@@ -222,7 +222,7 @@ pub fn steps_in(flow: &Flow, area: Rect, margin: f64) -> Vec<usize> {
         .collect()
 }
 
-/// The index of the topmost step whose box contains `point`, if any. Later
+/// Returns the index of the topmost step whose box contains `point`, if any. Later
 /// steps are drawn on top, so they win.
 pub fn step_at(flow: &Flow, point: Position) -> Option<usize> {
     flow.steps
@@ -239,9 +239,9 @@ pub fn steps_meeting(flow: &Flow, area: Rect) -> Vec<crate::model::StepId> {
         .collect()
 }
 
-/// A position for a new step near `wanted` whose box overlaps no other step:
-/// the first free slot scanning down from `wanted`, then in the next columns.
-pub fn free_position(flow: &Flow, wanted: Position) -> Position {
+/// Returns a position for a new step near `preferred` whose box overlaps no other step:
+/// the first free slot scanning down from `preferred`, then in the next columns.
+pub fn free_position(flow: &Flow, preferred: Position) -> Position {
     const GAP: f64 = 24.0;
     let occupied: Vec<Rect> = flow.steps.iter().map(step_rect).collect();
     let is_free = |candidate: Position| {
@@ -257,19 +257,19 @@ pub fn free_position(flow: &Flow, wanted: Position) -> Position {
     for column in 0..100 {
         for row in 0..100 {
             let candidate = Position {
-                x: wanted.x + f64::from(column) * (STEP_WIDTH + GAP * 2.0),
-                y: wanted.y + f64::from(row) * (STEP_HEIGHT + GAP),
+                x: preferred.x + f64::from(column) * (STEP_WIDTH + GAP * 2.0),
+                y: preferred.y + f64::from(row) * (STEP_HEIGHT + GAP),
             };
             if is_free(candidate) {
                 return candidate;
             }
         }
     }
-    // NOTE: 10,000 occupied slots near `wanted` means a flow at the step
+    // NOTE: 10,000 occupied slots near `preferred` means a flow at the step
     // limit packed into one corner; below all of it is then free.
-    let below = bounds(flow).map_or(wanted.y, |rect| rect.bottom() + GAP);
+    let below = bounds(flow).map_or(preferred.y, |rect| rect.bottom() + GAP);
     Position {
-        x: wanted.x,
+        x: preferred.x,
         y: below,
     }
 }
@@ -327,8 +327,10 @@ mod tests {
         let viewport = Viewport::fit(content, 1000.0, 600.0, 20.0);
         let visible = viewport.visible_rect(1000.0, 600.0);
 
-        assert!(visible.x <= content.x && visible.right() >= content.right());
-        assert!(visible.y <= content.y && visible.bottom() >= content.bottom());
+        assert!(visible.x <= content.x);
+        assert!(visible.right() >= content.right());
+        assert!(visible.y <= content.y);
+        assert!(visible.bottom() >= content.bottom());
         assert!(viewport.zoom <= 1.0);
     }
 

@@ -36,7 +36,7 @@ pub struct Connection {
     pub objects: Vec<String>,
 }
 
-/// How a sync writes records into its destination object.
+/// Write mode of a sync into its destination object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operation {
@@ -60,7 +60,7 @@ pub struct Lookup {
     pub object: String,
 }
 
-/// Where a sync reads its records.
+/// Source connection and query of a sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncSource {
     pub connection_id: ConnectionId,
@@ -99,7 +99,7 @@ pub struct Position {
     pub y: f64,
 }
 
-/// What a step's failure does to the rest of its run.
+/// Effect of a step's failure on the rest of its run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureAction {
@@ -112,7 +112,7 @@ pub enum FailureAction {
     Continue,
 }
 
-/// How a step reacts to a failed step run.
+/// Reaction of a step to a failed step run: retries, then the failure action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FailurePolicy {

@@ -4,7 +4,7 @@
 //!
 //! Only steps in view are rendered. A drag moves the dragged steps through
 //! one offset signal that only those steps read, so the others never render
-//! again during it; the flow itself changes once, when the drag ends.
+//! again during it. The flow itself changes once, when the drag ends.
 
 use std::collections::BTreeSet;
 
@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::state::{Editor, Selection};
+use crate::format::truncate;
 
 const HANDLE_RADIUS: f64 = 7.0;
 
@@ -644,13 +645,4 @@ fn StepNode(state: CanvasState, step: Step) -> impl IntoView {
             </circle>
         </g>
     }
-}
-
-/// Shorten `text` to `max` characters with an ellipsis.
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
-    format!("{kept}…")
 }

@@ -29,7 +29,7 @@ use self::state::{Editor, NoticeKind, Saved};
 use self::toolbar::{install_shortcuts, Toolbar};
 pub(crate) use self::save::describe as describe_diff;
 use super::common::{ErrorPanel, Loading};
-use super::flow_path_segment;
+use super::path_segment;
 use crate::api::{self, ApiError};
 use crate::settings::use_settings;
 
@@ -46,7 +46,7 @@ async fn load(settings: crate::settings::Settings, flow_id: Option<String>) -> R
     let syncs = api::get_json::<Vec<Sync>>(&settings, "/syncs").await?;
     let saved = match &flow_id {
         Some(id) => {
-            let response = api::get_versioned::<Flow>(&settings, &format!("/flows/{}", flow_path_segment(id))).await?;
+            let response = api::get_versioned::<Flow>(&settings, &format!("/flows/{}", path_segment(id))).await?;
             let etag = response.etag.clone().unwrap_or_else(|| format!("\"{}\"", response.value.version));
             Some(Saved { flow: response.value, etag })
         }
@@ -118,7 +118,7 @@ fn EditorView(loaded: Loaded) -> impl IntoView {
 
     let navigate = use_navigate();
     let on_created = Callback::new(move |id: String| {
-        navigate(&format!("/flows/{}", flow_path_segment(&id)), NavigateOptions { replace: true, ..Default::default() });
+        navigate(&format!("/flows/{}", path_segment(&id)), NavigateOptions { replace: true, ..Default::default() });
     });
     let settings = use_settings().settings;
     let on_overwrite = Callback::new(move |etag: String| {

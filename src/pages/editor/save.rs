@@ -51,7 +51,7 @@ pub fn save(editor: Editor, state: SaveState, settings: Settings, overwrite_etag
             None => api::send_json::<Flow, Flow>(&settings, Method::Post, "/flows", &flow, None).await,
             Some(saved) => {
                 let etag = overwrite_etag.unwrap_or_else(|| saved.etag.clone());
-                let path = format!("/flows/{}", crate::pages::flow_path_segment(&saved.flow.id));
+                let path = format!("/flows/{}", crate::pages::path_segment(&saved.flow.id));
                 api::send_json::<Flow, Flow>(&settings, Method::Put, &path, &flow, Some(&etag)).await
             }
         };

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::state::Editor;
-use crate::pages::flow_path_segment;
+use crate::pages::path_segment;
 
 /// Maximum length of a link offered for sharing.
 // NOTE: an estimate, not a measured limit: the browsers tested here accept
@@ -44,11 +44,11 @@ pub fn draft_link(editor: Editor) -> Shared {
 /// The link to the saved flow, or `None` when it was never saved.
 pub fn flow_link(editor: Editor) -> Option<Shared> {
     let saved = editor.saved.get_untracked()?;
-    Some(Shared::Link { url: format!("{}/flows/{}", origin(), flow_path_segment(&saved.flow.id)), what: "Link to the saved flow" })
+    Some(Shared::Link { url: format!("{}/flows/{}", origin(), path_segment(&saved.flow.id)), what: "Link to the saved flow" })
 }
 
-/// Put `text` on the clipboard; `copied` becomes true on success and an error
-/// is shown otherwise, so the user knows to copy the field by hand.
+/// Puts `text` on the clipboard and sets `copied` on success. On failure it
+/// shows an error, so that the user copies the field by hand.
 pub fn copy(editor: Editor, text: String, copied: RwSignal<bool>) {
     let Some(clipboard) = web_sys::window().map(|window| window.navigator().clipboard()) else {
         editor.error("This browser has no clipboard access; select the link and copy it by hand.");

@@ -14,7 +14,7 @@ use super::problems::fix_lookups;
 use super::save::{self, SaveState};
 use super::share::{draft_link, flow_link, Shared};
 use super::state::{Editor, READ_ONLY_NOTE};
-use crate::pages::{flow_path_segment, RunButton};
+use crate::pages::{path_segment, RunButton};
 use crate::settings::use_settings;
 
 /// Undo, redo and delete from anywhere on the page, except while typing in a field.
@@ -155,7 +155,7 @@ fn import_file(editor: Editor, event: web_sys::Event) {
 pub fn Toolbar(state: CanvasState, save_state: SaveState, on_created: Callback<String>, shared: RwSignal<Option<Shared>>) -> impl IntoView {
     let editor = state.editor;
     let read_only = editor.read_only;
-    let saved_id = move || editor.saved.with(|saved| saved.as_ref().map(|saved| flow_path_segment(&saved.flow.id)));
+    let saved_id = move || editor.saved.with(|saved| saved.as_ref().map(|saved| path_segment(&saved.flow.id)));
     let settings = use_settings().settings;
     let save_now = move |_| {
         save::save(editor, save_state, settings.get_untracked(), None, move |id| on_created.run(id));

@@ -71,7 +71,7 @@ pub fn RunActions(live: LiveRun) -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let segment = js_sys::encode_uri_component(&run_id);
+            let segment = crate::pages::path_segment(&run_id);
             let result = match action {
                 Action::Cancel => {
                     api::post_empty::<RunSummary>(&settings, &format!("/runs/{segment}/cancel"))

@@ -17,7 +17,7 @@ use crate::format::{
     trigger_reason_label, utc_time,
 };
 use crate::pages::common::{CopyLinkButton, ErrorPanel, Loading};
-use crate::pages::flow_path_segment;
+use crate::pages::path_segment;
 use crate::settings::use_settings;
 
 /// `/runs/:run_id`. A new run id (after a retry) builds a new view, so the
@@ -90,7 +90,7 @@ fn RunBody(live: LiveRun, highlight: Option<String>) -> impl IntoView {
         async move {
             match key {
                 Some((id, version)) => {
-                    let path = format!("/flows/{}/versions/{version}", flow_path_segment(&id));
+                    let path = format!("/flows/{}/versions/{version}", path_segment(&id));
                     api::get_json::<FlowVersion>(&settings, &path)
                         .await
                         .map(|saved| Some(saved.flow))
@@ -198,8 +198,8 @@ fn RunHeader(summary: RunSummary, flow_name: Signal<Option<String>>) -> impl Int
     let status = run_status_label(summary.status);
     let subject = match (&summary.flow_id, &summary.sync_id) {
         (Some(flow_id), _) => {
-            let href = format!("/flows/{}", flow_path_segment(flow_id));
-            let history = format!("/flows/{}/runs", flow_path_segment(flow_id));
+            let href = format!("/flows/{}", path_segment(flow_id));
+            let history = format!("/flows/{}/runs", path_segment(flow_id));
             let version = summary
                 .flow_version
                 .map(|v| format!(" · version {v}"))

@@ -10,7 +10,7 @@ use baton_flow::{Flow, StepRun, TriggerCondition};
 use leptos::prelude::*;
 
 use super::live::LiveRun;
-use crate::format::{count, step_run_status_label};
+use crate::format::{count, step_run_status_label, truncate};
 
 /// Canvas units around the flow inside the drawing.
 const PADDING: f64 = 24.0;
@@ -124,14 +124,5 @@ fn counts_line(step_run: Option<&StepRun>) -> String {
             error: Some(error), ..
         }) => truncate(error, 28),
         Some(_) | None => String::new(),
-    }
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let kept: String = text.chars().take(max.saturating_sub(1)).collect();
-        format!("{kept}…")
     }
 }

@@ -15,7 +15,7 @@ use crate::format::{
     trigger_reason_label, utc_time, utc_to_local_input,
 };
 use crate::pages::common::{api_resource, CopyLinkButton, ErrorPanel};
-use crate::pages::flow_path_segment;
+use crate::pages::path_segment;
 use crate::settings::use_settings;
 
 /// Height of one row of the list, in pixels; the CSS uses the same value.
@@ -108,7 +108,7 @@ pub fn RunHistoryPage() -> impl IntoView {
         }
     });
     let flow =
-        api_resource::<Flow>(move || format!("/flows/{}", flow_path_segment(&flow_id.get())));
+        api_resource::<Flow>(move || format!("/flows/{}", path_segment(&flow_id.get())));
     let rows = Rows {
         items: RwSignal::new(Vec::new()),
         next_cursor: RwSignal::new(None),
@@ -140,7 +140,7 @@ pub fn RunHistoryPage() -> impl IntoView {
         let generation = rows.generation.get_value();
         let mut path = format!(
             "/flows/{}/runs?limit={PAGE_SIZE}",
-            flow_path_segment(&flow_id.get_untracked())
+            path_segment(&flow_id.get_untracked())
         );
         let filter_query = filters.get_untracked().query();
         if !filter_query.is_empty() {
@@ -186,7 +186,7 @@ pub fn RunHistoryPage() -> impl IntoView {
             <header class="page-header page-header-row">
                 <div>
                     <h1>"Run history"</h1>
-                    <p class="page-lede">"Flow "<a href=move || format!("/flows/{}", flow_path_segment(&flow_id.get())) data-testid="history-flow">
+                    <p class="page-lede">"Flow "<a href=move || format!("/flows/{}", path_segment(&flow_id.get())) data-testid="history-flow">
                         {move || flow.get().and_then(Result::ok).map_or_else(|| flow_id.get(), |flow| flow.name)}</a></p>
                 </div>
                 <CopyLinkButton/>
@@ -217,7 +217,7 @@ fn FilterBar(flow_id: Memo<String>, filters: Memo<Filters>) -> impl IntoView {
         let query = next.query();
         let base = format!(
             "/flows/{}/runs",
-            flow_path_segment(&flow_id.get_untracked())
+            path_segment(&flow_id.get_untracked())
         );
         let href = if query.is_empty() {
             base

@@ -42,7 +42,7 @@ pub fn is_viewer() -> bool {
 
 /// The path of a run's detail page.
 pub fn run_href(run_id: &str) -> String {
-    format!("/runs/{}", super::flow_path_segment(run_id))
+    format!("/runs/{}", super::path_segment(run_id))
 }
 
 /// Returns the run id in the details of a 409 `run_active` response.
@@ -65,5 +65,5 @@ pub fn active_run_id(error: &ApiError) -> Option<String> {
 
 /// The path of a sync's page.
 pub fn sync_href(sync_id: &str) -> String {
-    format!("/syncs/{}", super::flow_path_segment(sync_id))
+    format!("/syncs/{}", super::path_segment(sync_id))
 }

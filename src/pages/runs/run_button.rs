@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::{active_run_id, editor_blocker, is_viewer, run_href};
 use crate::api;
-use crate::pages::flow_path_segment;
+use crate::pages::path_segment;
 use crate::settings::use_settings;
 
 /// `flow_id` is the saved flow's id (`None` before the first save), `dirty`
@@ -53,7 +53,7 @@ pub fn RunButton(
         spawn_local(async move {
             let result = api::post_empty::<RunSummary>(
                 &settings,
-                &format!("/flows/{}/runs", flow_path_segment(&id)),
+                &format!("/flows/{}/runs", path_segment(&id)),
             )
             .await;
             busy.try_set(false);
@@ -71,7 +71,7 @@ pub fn RunButton(
         });
     };
     let history = move || {
-        flow_id.get().map(|id| view! { <a class="button" href=format!("/flows/{}/runs", flow_path_segment(&id)) data-testid="runs-link">"Runs"</a> })
+        flow_id.get().map(|id| view! { <a class="button" href=format!("/flows/{}/runs", path_segment(&id)) data-testid="runs-link">"Runs"</a> })
     };
 
     view! {

@@ -141,5 +141,5 @@ fn RejectedTable(samples: Vec<RejectedRecord>) -> impl IntoView {
 /// The exact link to one step of the run shown.
 fn step_href(live: &LiveRun, step_id: &str) -> String {
     let run_id = live.run.with(|run| run.as_ref().map(|run| run.summary.id.clone()).unwrap_or_default());
-    format!("{}/steps/{}", super::run_href(&run_id), crate::pages::flow_path_segment(step_id))
+    format!("{}/steps/{}", super::run_href(&run_id), crate::pages::path_segment(step_id))
 }

@@ -4,7 +4,14 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { api, flowIdByName, launchBrowser, signedInContext, startBackend, waitForRunEnd } from "../lib/harness.mjs";
+import {
+  api,
+  closeSession,
+  flowIdByName,
+  openSession,
+  signedInContext,
+  waitForRunEnd,
+} from "../lib/harness.mjs";
 
 let backend;
 let browser;
@@ -12,8 +19,7 @@ let flowId;
 let runId;
 
 before(async () => {
-  backend = await startBackend({ demo: true });
-  browser = await launchBrowser();
+  ({ backend, browser } = await openSession({ demo: true }));
   flowId = await flowIdByName(backend, "Daily CRM, billing and analytics");
   const started = await api(backend, "POST", `/flows/${flowId}/runs`);
   assert.equal(started.status, 201);
@@ -21,10 +27,7 @@ before(async () => {
   await waitForRunEnd(backend, runId);
 });
 
-after(async () => {
-  await browser?.close();
-  await backend?.cleanup();
-});
+after(() => closeSession({ backend, browser }));
 
 /** Each kind of link, with a check that the right screen is shown. */
 function links() {

@@ -5,20 +5,25 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { api, centre, dragBetween, launchBrowser, screenshot, signedInContext, startBackend } from "../lib/harness.mjs";
+import {
+  api,
+  centre,
+  closeSession,
+  dragBetween,
+  openSession,
+  screenshot,
+  signedInContext,
+  startBackend,
+} from "../lib/harness.mjs";
 
 let backend;
 let browser;
 
 before(async () => {
-  backend = await startBackend({ demo: true });
-  browser = await launchBrowser();
+  ({ backend, browser } = await openSession({ demo: true }));
 });
 
-after(async () => {
-  await browser?.close();
-  await backend?.cleanup();
-});
+after(() => closeSession({ backend, browser }));
 
 const step = (page, id) => page.locator(`[data-step-id="${id}"]`);
 const handle = (page, id, which) => page.locator(`[data-step-id="${id}"] [data-handle="${which}"]`);
@@ -219,7 +224,7 @@ test("keyboard-only creation of a two-step flow", async () => {
 });
 
 test("server 422 shows in the problems panel", async () => {
-  // The editor loads the catalog once; the backend then restarts with a
+  // The editor loads the catalog once. The backend then restarts with a
   // catalog that no longer has crm_deals, so only the server finds the
   // unknown sync when the flow is saved.
   const own = await startBackend({ demo: true });

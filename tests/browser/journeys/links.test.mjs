@@ -3,20 +3,23 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { api, launchBrowser, screenshot, signedInContext, startBackend, VIEWER_TOKEN } from "../lib/harness.mjs";
+import {
+  api,
+  closeSession,
+  openSession,
+  screenshot,
+  signedInContext,
+  VIEWER_TOKEN,
+} from "../lib/harness.mjs";
 
 let backend;
 let browser;
 
 before(async () => {
-  backend = await startBackend({ demo: true });
-  browser = await launchBrowser();
+  ({ backend, browser } = await openSession({ demo: true }));
 });
 
-after(async () => {
-  await browser?.close();
-  await backend?.cleanup();
-});
+after(() => closeSession({ backend, browser }));
 
 async function createFlow(name) {
   const body = {

@@ -10,14 +10,15 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 import {
-  VIEWER_TOKEN,
   api,
+  closeSession,
   flowIdByName,
-  launchBrowser,
+  openSession,
   screenshot,
   seedRuns,
   signedInContext,
   startBackend,
+  VIEWER_TOKEN,
   waitForRunEnd,
 } from "../lib/harness.mjs";
 
@@ -28,14 +29,10 @@ let backend;
 let browser;
 
 before(async () => {
-  backend = await startBackend({ demo: true });
-  browser = await launchBrowser();
+  ({ backend, browser } = await openSession({ demo: true }));
 });
 
-after(async () => {
-  await browser?.close();
-  await backend?.cleanup();
-});
+after(() => closeSession({ backend, browser }));
 
 const graphStep = (page, id) => page.locator(`[data-testid="run-graph"] [data-step-id="${id}"]`);
 const runStatus = (page) => page.getByTestId("run-status");

@@ -2,20 +2,16 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, screenshot, signIn, startBackend } from "../lib/harness.mjs";
+import { closeSession, openSession, screenshot, signIn } from "../lib/harness.mjs";
 
 let backend;
 let browser;
 
 before(async () => {
-  backend = await startBackend();
-  browser = await launchBrowser();
+  ({ backend, browser } = await openSession());
 });
 
-after(async () => {
-  await browser?.close();
-  await backend?.cleanup();
-});
+after(() => closeSession({ backend, browser }));
 
 test("shell shows layout and healthy status", async () => {
   const page = await browser.newPage();

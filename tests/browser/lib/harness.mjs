@@ -30,7 +30,7 @@ export function freePort() {
 }
 
 /**
- * Start baton-backend and wait until /api/v1/health answers.
+ * Start baton-backend and wait until /api/v1/health responds.
  * Options: demo (create the demo data), dataDir (reuse a directory), port.
  */
 export async function startBackend({ demo = false, dataDir, port } = {}) {
@@ -168,7 +168,7 @@ export async function dragBetween(page, from, to) {
 /** The id of the flow named `name`, from GET /flows. */
 export async function flowIdByName(backend, name) {
   const { status, body } = await api(backend, "GET", "/flows");
-  if (status !== 200) throw new Error(`GET /flows answered ${status}`);
+  if (status !== 200) throw new Error(`GET /flows failed with status ${status}`);
   const flow = body.find((item) => item.name === name);
   if (!flow) throw new Error(`no flow named "${name}"; the backend has: ${body.map((item) => item.name).join(", ")}`);
   return flow.id;
@@ -205,4 +205,17 @@ export function seedRuns(dataDir, flowId, count) {
   const result = spawnSync("sqlite3", [path.join(dataDir, "baton.sqlite")], { input: sql, encoding: "utf8" });
   if (result.error) throw new Error(`could not run sqlite3 (${result.error.message}); install the sqlite3 package`);
   if (result.status !== 0) throw new Error(`sqlite3 failed to seed runs: ${result.stderr}`);
+}
+
+/** Start a backend (with `startBackend` options) and Chromium for one journey file. */
+export async function openSession(options) {
+  const backend = await startBackend(options);
+  const browser = await launchBrowser();
+  return { backend, browser };
+}
+
+/** Close what `openSession` started, skipping what failed to start. */
+export async function closeSession({ backend, browser }) {
+  await browser?.close();
+  await backend?.cleanup();
 }
