@@ -203,7 +203,7 @@ pub fn Toolbar(state: CanvasState, save_state: SaveState, on_created: Callback<S
             </div>
             <div class="toolbar-group">
                 <button type="button" class="button" on:click=move |_| export(editor)>"Export JSON"</button>
-                <label class="button" for="import-file">"Import JSON"</label>
+                <label class="button" for="import-file" class:hidden=move || read_only.get()>"Import JSON"</label>
                 <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" on:change=move |event| import_file(editor, event)/>
             </div>
             <div class="toolbar-save" class:hidden=move || read_only.get()>

@@ -219,7 +219,9 @@ test("viewer finds no write controls", async () => {
     assert.equal(await page.getByRole("button", { name, exact: true }).count(), 0, `no ${name} button`);
   }
   assert.equal(await page.locator("[data-sync-id]").count(), 0, "no palette");
+  assert.equal(await page.getByText("Import JSON").isVisible(), false, "no Import JSON");
   await page.locator('[data-step-id="contacts"] .step-box').click();
+  assert.equal(await page.getByRole("button", { name: "Remove step" }).isVisible(), false, "no Remove step");
   await page.keyboard.press("Delete");
   assert.equal(await page.locator('[data-step-id="contacts"]').count(), 1, "delete does nothing");
   await screenshot(page, "editor-viewer");
